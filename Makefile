@@ -1,0 +1,48 @@
+# The two commands a new user needs, first in README.md:
+#   make run    create the venv, install, migrate, seed demo data, serve on http://127.0.0.1:5000
+#   make test   install test dependencies (Python and, as root, Debian packages) and run every test on
+#               SQLite and on a throwaway PostgreSQL
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+RUN_ENV := RW_INSTANCE_PATH=$(CURDIR)/instance
+DEMO_CONTRACTS ?= 2000
+
+.PHONY: run test install install-dev system-packages lint bench-demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+system-packages:
+	@bash scripts/system-packages.sh
+
+run: install
+	$(RUN_ENV) $(BIN)/recruitment-watch db upgrade
+	$(RUN_ENV) $(BIN)/recruitment-watch demo --contracts $(DEMO_CONTRACTS)
+	$(RUN_ENV) $(BIN)/recruitment-watch run --host 127.0.0.1 --port 5000
+
+test: system-packages install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check recruitment_watch tests
+
+# Time the 1M-contract demo load (docs/benchmarks.md).
+bench-demo: install
+	rm -f /tmp/rw-bench-demo.sqlite3*
+	RW_DATABASE_URL=sqlite:////tmp/rw-bench-demo.sqlite3 $(RUN_ENV) $(BIN)/recruitment-watch demo --contracts 1000000
+
+clean:
+	rm -rf $(VENV) .pytest_cache build dist *.egg-info

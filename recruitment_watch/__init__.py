@@ -1,0 +1,50 @@
+"""recruitment_watch: fair-recruitment monitoring and compliance.
+
+``create_app`` wires config → database → web → CLI. Nothing runs at import: no engine, no scheduler, no settings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from recruitment_watch.paths import shipped_dir
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app. ``config`` (tests) overrides the instance file and ``RW_*`` environment variables."""
+    from recruitment_watch import cli, db, web
+    from recruitment_watch.config import (
+        DEFAULTS,
+        default_database_url,
+        from_environment,
+        instance_secret_key,
+        refuse_unsafe,
+    )
+
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("RW_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+        template_folder=str(shipped_dir("templates")),
+    )
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(from_environment(os.environ))
+    if config:
+        app.config.update(config)
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = default_database_url(app.instance_path)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    refuse_unsafe(app.config)
+
+    db.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,101 @@
+"""Database engine and sessions.
+
+One engine per app (made in ``init_app``, never at import). SQLite gets the pragmas it needs to behave like a real
+database: foreign keys on, WAL, a busy timeout, and SQLAlchemy-controlled ``BEGIN`` so savepoints and transactional
+DDL work. Web requests get one session per request (closed on teardown); CLI commands and jobs open a
+``unit_of_work``. Edges commit once; services only flush.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+ENGINE_KEY = "rw.engine"
+
+
+def is_sqlite(url: str) -> bool:
+    """True for SQLite URLs (the embedded default)."""
+    return url.startswith("sqlite")
+
+
+def _install_sqlite_pragmas(engine: Engine, busy_timeout_s: int) -> None:
+    """Set per-connection pragmas and take over transaction control from pysqlite."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's legacy transaction handling skips BEGIN before SELECT/DDL and breaks SAVEPOINT;
+        # autocommit at the driver level plus our own BEGIN below is the SQLAlchemy-documented fix.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s) * 1000}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, echo: bool = False, busy_timeout_s: int = 30) -> Engine:
+    """Create an engine for ``url`` with the settings each backend needs."""
+    if is_sqlite(url):
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        _install_sqlite_pragmas(engine, busy_timeout_s)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine and close the request session on teardown."""
+    app.extensions[ENGINE_KEY] = make_engine(
+        app.config["DATABASE_URL"],
+        echo=bool(app.config["DATABASE_ECHO"]),
+        busy_timeout_s=int(app.config["SQLITE_BUSY_TIMEOUT_S"]),
+    )
+    app.teardown_appcontext(_close_request_session)
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    """The engine of ``app`` (default: the current app)."""
+    return (app or current_app).extensions[ENGINE_KEY]
+
+
+def new_session(engine: Engine) -> Session:
+    """A session that keeps loaded values after commit (templates render after the commit)."""
+    return Session(engine, expire_on_commit=False)
+
+
+def get_session() -> Session:
+    """The session of the current request or app context, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = new_session(get_engine())
+    return g.db_session
+
+
+def _close_request_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One transaction for a CLI command or job: commit at the end, roll back on any error."""
+    session = new_session(engine)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,204 @@
+"""Load the demo into a database: reference data through the services, contracts in bulk blocks.
+
+Each block of ``BLOCK_SIZE`` contracts is one transaction written with the fastest path of the backend
+(``executemany`` on SQLite, ``COPY`` on PostgreSQL). A block already present is skipped, so seeding again (or
+resuming after a crash) never duplicates anything; a crash mid-block leaves no part of that block behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select, text
+from sqlmodel import SQLModel
+
+from recruitment_watch.db import unit_of_work
+from recruitment_watch.demo.reference import DEMO_LOGINS, seed_reference
+from recruitment_watch.demo.rows import (
+    TABLE_COLUMNS,
+    TABLE_ORDER,
+    Block,
+    Ids,
+    build_block,
+    contract_reference,
+    now_utc,
+)
+from recruitment_watch.models import Contract
+
+# Fixed (not configurable): block boundaries decide which random stream each contract draws from.
+BLOCK_SIZE = 10_000
+_ID_TABLES = tuple(table for table in TABLE_ORDER if "id" in TABLE_COLUMNS[table])
+
+
+@dataclass
+class DemoSummary:
+    """What a demo run did."""
+
+    contracts_requested: int
+    contracts_added: int
+    logins: list[tuple[str, str]]
+
+
+def _sqlite_value(value: Any) -> Any:
+    """How SQLModel stores temporal values on SQLite: naive-UTC text with microseconds, ISO dates."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _temporal_columns(table: str) -> list[int]:
+    sa_table = SQLModel.metadata.tables[table]
+    return [
+        index
+        for index, column in enumerate(TABLE_COLUMNS[table])
+        if sa_table.c[column].type.python_type in (date, datetime)
+    ]
+
+
+def _write_sqlite(connection: Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    temporal = _temporal_columns(table)
+    if temporal:
+        converted = []
+        for row in rows:
+            values = list(row)
+            for index in temporal:
+                if values[index] is not None:
+                    values[index] = _sqlite_value(values[index])
+            converted.append(tuple(values))
+        rows = converted
+    placeholders = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+
+
+def _write_postgresql(connection: Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    cursor = connection.connection.dbapi_connection.cursor()
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.close()
+
+
+def write_block(connection: Connection, block: Block) -> None:
+    """Insert every row of ``block``, parents first, inside the caller's transaction."""
+    writer = _write_postgresql if connection.dialect.name == "postgresql" else _write_sqlite
+    for table in TABLE_ORDER:
+        rows = block.rows[table]
+        if rows:
+            writer(connection, table, TABLE_COLUMNS[table], rows)
+
+
+def _next_ids(connection: Connection) -> Ids:
+    found = {}
+    for table in _ID_TABLES:
+        found[table] = connection.execute(text(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")).scalar_one()
+    return Ids(next=found)
+
+
+def _resync_sequences(connection: Connection) -> None:
+    """PostgreSQL: move each id sequence past the ids the blocks reserved themselves."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in _ID_TABLES:
+        connection.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))")
+        )
+
+
+def _existing_indexes(engine: Engine, seed: int, start: int, stop: int) -> frozenset[int]:
+    """Indexes of the demo contracts of ``start``..``stop - 1`` already in the database."""
+    with engine.connect() as connection:
+        references = connection.scalars(
+            select(Contract.reference).where(
+                Contract.reference.between(contract_reference(seed, start), contract_reference(seed, stop - 1))
+            )
+        )
+        return frozenset(int(reference.rsplit("-", 1)[1]) for reference in references)
+
+
+def _pending_blocks(engine: Engine, seed: int, contracts: int) -> list[tuple[int, int, int, frozenset[int]]]:
+    """(block_no, start, stop, indexes already present) of every block that still lacks contracts."""
+    pending = []
+    for block_no in range((contracts + BLOCK_SIZE - 1) // BLOCK_SIZE):
+        start, stop = block_no * BLOCK_SIZE, min(contracts, (block_no + 1) * BLOCK_SIZE)
+        existing = _existing_indexes(engine, seed, start, stop)
+        if len(existing) < stop - start:
+            pending.append((block_no, start, stop, existing))
+    return pending
+
+
+def load_demo(
+    engine: Engine,
+    *,
+    contracts: int,
+    seed: int,
+    password: str,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> DemoSummary:
+    """Seed reference data and ``contracts`` demo contracts (idempotent; resumable block by block).
+
+    Blocks are generated in a pool of processes (one per core) and written by this process, one transaction each.
+    """
+    today = today or now_utc().date()
+    with unit_of_work(engine) as session:
+        reference = seed_reference(session, seed=seed, password=password, today=today)
+    pending = _pending_blocks(engine, seed, contracts)
+    if progress:
+        progress(contracts - sum(stop - start for _b, start, stop, _e in pending))
+    with engine.connect() as connection:
+        base = _next_ids(connection).next
+    now = now_utc()
+    jobs = [
+        (reference, seed, block_no, start, stop, existing, Ids.for_block(base, ordinal, BLOCK_SIZE), today, now)
+        for ordinal, (block_no, start, stop, existing) in enumerate(pending)
+    ]
+    added = 0
+    with _generator_pool(len(jobs)) as pool:
+        blocks = pool.map(build_block, *zip(*jobs, strict=True)) if jobs else ()
+        for (_block_no, start, stop, existing), block in zip(pending, blocks, strict=True):
+            with engine.begin() as connection:
+                write_block(connection, block)
+            added += stop - start - len(existing)
+            if progress:
+                progress(stop - start)
+    with engine.begin() as connection:
+        _resync_sequences(connection)
+    return DemoSummary(
+        contracts_requested=contracts,
+        contracts_added=added,
+        logins=[(email, role.value) for email, _n, role in DEMO_LOGINS],
+    )
+
+
+@contextmanager
+def _generator_pool(blocks: int) -> Iterator[Any]:
+    """A process pool when there is more than one block to generate; the calling process otherwise."""
+    workers = min(os.cpu_count() or 1, blocks)
+    if workers < 2:
+        yield _InProcess()
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool
+
+
+class _InProcess:
+    """The ``map`` of a pool, run here (small demos, tests)."""
+
+    @staticmethod
+    def map(function: Callable[..., Any], *iterables: Any) -> Iterator[Any]:
+        return map(function, *iterables)
+
+
+def count_contracts(engine: Engine) -> int:
+    """How many contracts the database holds."""
+    with engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(Contract)) or 0

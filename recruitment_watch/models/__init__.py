@@ -1,0 +1,37 @@
+"""SQLModel tables, one module per aggregate. Importing this package registers every table on the metadata."""
+
+from recruitment_watch.models.agencies import Agency, AgencyBranch, Employer, LicenceEvent, SubAgent
+from recruitment_watch.models.complaints import Complaint, ComplaintAttachment, ComplaintEvent
+from recruitment_watch.models.contracts import Contract, ContractVersion, JobOrder
+from recruitment_watch.models.fees import FeePayment
+from recruitment_watch.models.findings import CheckRun, Decision, Finding
+from recruitment_watch.models.operations import AuditEvent, JobRun, Report
+from recruitment_watch.models.organisations import ApiKey, Organisation, User, UserSession
+from recruitment_watch.models.workers import Worker, WorkerIdentity
+
+__all__ = [
+    "Agency",
+    "AgencyBranch",
+    "ApiKey",
+    "AuditEvent",
+    "CheckRun",
+    "Complaint",
+    "ComplaintAttachment",
+    "ComplaintEvent",
+    "Contract",
+    "ContractVersion",
+    "Decision",
+    "Employer",
+    "FeePayment",
+    "Finding",
+    "JobOrder",
+    "JobRun",
+    "LicenceEvent",
+    "Organisation",
+    "Report",
+    "SubAgent",
+    "User",
+    "UserSession",
+    "Worker",
+    "WorkerIdentity",
+]

@@ -1,0 +1,70 @@
+"""Shared pieces of the table models: naming convention, timestamps, CHECK helpers, list columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+from recruitment_watch.models.vocab import values
+
+# Named constraints are required for Alembic batch mode on SQLite; set before any table is declared.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSON_TYPE = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC (SQLModel rejects naive datetimes)."""
+    return datetime.now(UTC)
+
+
+class Timestamped(SQLModel):
+    """``created_at`` / ``updated_at`` on rows that clients sync incrementally."""
+
+    created_at: datetime = Field(default_factory=utc_now, nullable=False)
+    updated_at: datetime = Field(
+        default_factory=utc_now, nullable=False, index=True, sa_column_kwargs={"onupdate": utc_now}
+    )
+
+
+def one_of(column: str, enum: type[StrEnum], *, nullable: bool = False) -> sa.CheckConstraint:
+    """CHECK that ``column`` holds one of the spellings of ``enum``."""
+    allowed = ", ".join(f"'{value}'" for value in values(enum))
+    condition = f"{column} IN ({allowed})"
+    if nullable:
+        condition = f"{column} IS NULL OR {condition}"
+    return sa.CheckConstraint(condition, name=f"{column}_allowed")
+
+
+def non_negative(*columns: str) -> list[sa.CheckConstraint]:
+    """CHECK that each of ``columns`` is NULL or ≥ 0 (amounts, counts, durations)."""
+    return [
+        sa.CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=f"{column}_non_negative") for column in columns
+    ]
+
+
+def currency_code(column: str) -> sa.CheckConstraint:
+    """CHECK an ISO 4217 code: three letters."""
+    return sa.CheckConstraint(f"{column} IS NULL OR length({column}) = 3", name=f"{column}_iso4217")
+
+
+def pack_list(items: Iterable[str] | None) -> str:
+    """Store a short list of codes as ``,a,b,`` so SQL can test membership with ``LIKE '%,a,%'`` on both engines."""
+    cleaned = [item.strip() for item in items or () if item and item.strip()]
+    return "," + ",".join(cleaned) + "," if cleaned else ""
+
+
+def unpack_list(stored: str | None) -> list[str]:
+    """Read a list stored by ``pack_list``."""
+    return [item for item in (stored or "").split(",") if item]

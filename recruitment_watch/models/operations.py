@@ -1,0 +1,63 @@
+"""Operational records: generated reports, scheduled job runs, and the append-only audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from recruitment_watch.models.base import JSON_TYPE, one_of, utc_now
+from recruitment_watch.models.vocab import RunStatus
+
+
+class Report(SQLModel, table=True):
+    """A generated PDF report with its fingerprint and the token of its public verification page."""
+
+    __tablename__ = "report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40, index=True)
+    parameters: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_TYPE)
+    language: str = Field(default="en", max_length=8)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    generated_at: datetime = Field(default_factory=utc_now)
+    generated_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    sha256: str | None = Field(default=None, max_length=64)
+    storage_key: str | None = Field(default=None, max_length=255)
+    verification_token: str = Field(max_length=64, unique=True)
+
+
+class JobRun(SQLModel, table=True):
+    """One run of a scheduled job for one slot. UNIQUE(job_id, scheduled_for) makes a duplicate impossible."""
+
+    __tablename__ = "job_run"
+    __table_args__ = (sa.UniqueConstraint("job_id", "scheduled_for"), one_of("status", RunStatus))
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: str = Field(max_length=60)
+    scheduled_for: datetime
+    runner: str = Field(max_length=120)
+    status: str = Field(default=RunStatus.running.value, max_length=16)
+    started_at: datetime = Field(default_factory=utc_now)
+    finished_at: datetime | None = None
+    error: str | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to which object, chained by hash so a deleted or edited event is detectable."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = Field(default_factory=utc_now, index=True)
+    actor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    actor_label: str = Field(max_length=200)
+    action: str = Field(max_length=60, index=True)
+    object_type: str = Field(max_length=40)
+    object_id: str = Field(max_length=40)
+    before: dict[str, Any] | None = Field(default=None, sa_type=JSON_TYPE)
+    after: dict[str, Any] | None = Field(default=None, sa_type=JSON_TYPE)
+    prev_hash: str | None = Field(default=None, max_length=64)
+    hash: str = Field(max_length=64, unique=True)

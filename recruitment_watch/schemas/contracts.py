@@ -1,0 +1,96 @@
+"""Input for workers, contracts and contract versions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field, model_validator
+
+from recruitment_watch.models.vocab import DocumentHolder, Payer, Sex, VersionKind, WagePeriod
+from recruitment_watch.schemas.common import (
+    CountryCode,
+    CurrencyCode,
+    IscoCode,
+    LanguageCode,
+    Reference,
+    ShortText,
+    StrictInput,
+)
+
+
+class WorkerInput(StrictInput):
+    """A worker: the facts checks need, and identifying data that is stored apart."""
+
+    reference: Reference
+    nationality: CountryCode
+    sex: Sex = Sex.undisclosed
+    date_of_birth: date | None = None
+    languages: list[LanguageCode] = Field(default_factory=list, max_length=10)
+    domestic_worker: bool = False
+    passport_held_by: DocumentHolder = DocumentHolder.worker
+    pdo_completed: bool = False
+    skills_certified: bool = False
+    insured: bool = False
+    full_name: ShortText
+    passport_no: str | None = Field(default=None, max_length=32)
+    phone: str | None = Field(default=None, max_length=40)
+
+
+class ContractVersionInput(StrictInput):
+    """The terms of a contract at one stage (offer, origin-signed, destination-registered, amendment)."""
+
+    kind: VersionKind
+    basic_wage_minor: int = Field(ge=0, description="Basic wage per wage_period, in minor units (cents).")
+    wage_currency: CurrencyCode
+    wage_period: WagePeriod = WagePeriod.month
+    food_allowance_minor: int | None = Field(default=None, ge=0)
+    housing_allowance_minor: int | None = Field(default=None, ge=0)
+    transport_allowance_minor: int | None = Field(default=None, ge=0)
+    food_provided: bool = False
+    housing_provided: bool = False
+    hours_per_day: int | None = Field(default=None, ge=0, le=24)
+    days_per_week: int | None = Field(default=None, ge=0, le=7)
+    weekly_rest_days: int | None = Field(default=None, ge=0, le=7)
+    overtime_rate_pct: int | None = Field(default=None, ge=0, le=1000)
+    annual_leave_days: int | None = Field(default=None, ge=0, le=366)
+    duration_months: int | None = Field(default=None, ge=0, le=240)
+    probation_months: int | None = Field(default=None, ge=0, le=24)
+    worksite_city: str | None = Field(default=None, max_length=100)
+    worksite_country: CountryCode
+    job_title: ShortText
+    isco_code: IscoCode | None = None
+    employer_id: int = Field(gt=0)
+    return_ticket_by: Payer | None = None
+    recruitment_costs_borne_by: Payer | None = None
+    deductions: list[str] = Field(default_factory=list, max_length=20)
+    languages: list[LanguageCode] = Field(default_factory=list, max_length=10)
+    signed_on: date | None = None
+    copy_given_to_worker: bool = False
+    medical_cover: bool = False
+    termination_notice_days: int | None = Field(default=None, ge=0, le=365)
+    dispute_clause: bool = False
+    repatriation_clause: bool = False
+    attested: bool = False
+
+
+class ContractInput(StrictInput):
+    """A contract with at least one version, in the order the versions were agreed."""
+
+    reference: Reference
+    agency_id: int = Field(gt=0)
+    employer_id: int = Field(gt=0)
+    worker_id: int = Field(gt=0)
+    job_order_id: int | None = Field(default=None, gt=0)
+    origin_country: CountryCode
+    destination_country: CountryCode
+    sector: ShortText
+    isco_code: IscoCode | None = None
+    departure_on: date | None = None
+    deployed: bool = False
+    versions: list[ContractVersionInput] = Field(min_length=1, max_length=20)
+
+    @model_validator(mode="after")
+    def _origin_differs(self) -> ContractInput:
+        if self.origin_country == self.destination_country:
+            raise ValueError("destination_country must differ from origin_country for a migrant worker's contract")
+        return self

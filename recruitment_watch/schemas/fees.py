@@ -1,0 +1,37 @@
+"""Input for fee payments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field, model_validator
+
+from recruitment_watch.models.vocab import FeeCategory, PayeeType, PaymentMethod, PaymentStage
+from recruitment_watch.schemas.common import CurrencyCode, StrictInput
+
+
+class FeePaymentInput(StrictInput):
+    """One payment by a worker in the recruitment chain."""
+
+    worker_id: int = Field(gt=0)
+    contract_id: int | None = Field(default=None, gt=0)
+    agency_id: int = Field(gt=0)
+    sub_agent_id: int | None = Field(default=None, gt=0)
+    payee_type: PayeeType
+    payee_name: str | None = Field(default=None, max_length=200)
+    payee_licensed: bool | None = None
+    category: FeeCategory
+    amount_minor: int = Field(ge=0)
+    currency: CurrencyCode
+    paid_on: date
+    method: PaymentMethod
+    receipt_no: str | None = Field(default=None, max_length=64)
+    loan_taken: bool = False
+    loan_interest_bp: int | None = Field(default=None, ge=0, le=100_000)
+    stage: PaymentStage = PaymentStage.pre_departure
+
+    @model_validator(mode="after")
+    def _interest_needs_loan(self) -> FeePaymentInput:
+        if self.loan_interest_bp is not None and not self.loan_taken:
+            raise ValueError("loan_interest_bp is only allowed when loan_taken is true")
+        return self

@@ -1,0 +1,75 @@
+"""Registering agencies and employers, and recording licence decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from recruitment_watch.models import Agency, Employer, LicenceEvent
+from recruitment_watch.schemas.agencies import AgencyInput, EmployerInput, LicenceEventInput
+from recruitment_watch.services.errors import Conflict, NotFound
+
+
+def register_agency(
+    data: AgencyInput | Mapping[str, Any], *, session: Session, organisation_id: int | None = None
+) -> Agency:
+    """Add a licensed agency; its first licence event records the status it was registered with."""
+    checked = AgencyInput.model_validate(data)
+    duplicate = session.scalar(
+        select(Agency.id).where(Agency.country == checked.country, Agency.licence_no == checked.licence_no)
+    )
+    if duplicate is not None:
+        raise Conflict(f"licence {checked.licence_no} ({checked.country}) is already registered", field="licence_no")
+    agency = Agency.model_validate({**checked.model_dump(), "organisation_id": organisation_id})
+    session.add(agency)
+    session.flush()
+    session.add(
+        LicenceEvent(
+            agency_id=agency.id,
+            status=agency.status,
+            reason="registered in recruitment_watch",
+            decided_on=checked.licence_valid_from or agency.created_at.date(),
+            valid_to=checked.licence_valid_to,
+        )
+    )
+    session.flush()
+    return agency
+
+
+def record_licence_event(
+    agency_id: int, data: LicenceEventInput | Mapping[str, Any], *, session: Session, user_id: int | None = None
+) -> LicenceEvent:
+    """Record a licence decision and move the agency to the decided status (and validity end, if given)."""
+    checked = LicenceEventInput.model_validate(data)
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound(f"agency {agency_id} does not exist", field="agency_id")
+    event = LicenceEvent.model_validate({**checked.model_dump(), "agency_id": agency_id})
+    event.recorded_by_user_id = user_id
+    agency.status = checked.status.value
+    if checked.valid_to is not None:
+        agency.licence_valid_to = checked.valid_to
+    session.add_all([event, agency])
+    session.flush()
+    return event
+
+
+def register_employer(data: EmployerInput | Mapping[str, Any], *, session: Session) -> Employer:
+    """Add a foreign employer (unique by country and registration number)."""
+    checked = EmployerInput.model_validate(data)
+    duplicate = session.scalar(
+        select(Employer.id).where(
+            Employer.country == checked.country, Employer.registration_no == checked.registration_no
+        )
+    )
+    if duplicate is not None:
+        raise Conflict(
+            f"employer {checked.registration_no} ({checked.country}) is already registered", field="registration_no"
+        )
+    employer = Employer.model_validate(checked.model_dump())
+    session.add(employer)
+    session.flush()
+    return employer

@@ -1,0 +1,84 @@
+"""Migrations build the schema from empty on both engines, and the models have not drifted from them."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlmodel import SQLModel
+
+from recruitment_watch import migrate
+from recruitment_watch.db import make_engine
+
+
+@pytest.fixture()
+def empty_database_url(database_url, tmp_path):
+    """A brand-new, empty database on the current backend."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path}/fresh.sqlite3"
+        return
+    name = f"rw_fresh_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(database_url.rsplit("/", 1)[0] + "/postgres")
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield database_url.rsplit("/", 1)[0] + "/" + name
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_upgrade_from_empty_creates_every_table_and_has_no_drift(empty_database_url):
+    engine = make_engine(empty_database_url)
+    try:
+        assert migrate.current_revision(engine) is None
+        migrate.upgrade(engine)
+        assert migrate.current_revision(engine) == "0001"
+        tables = set(inspect(engine).get_table_names())
+        assert set(SQLModel.metadata.tables) <= tables
+        assert migrate.drift(engine) == []
+        migrate.upgrade(engine)  # upgrading again is a no-op
+        assert migrate.current_revision(engine) == "0001"
+    finally:
+        engine.dispose()
+
+
+def test_drift_is_detected_when_a_model_changes(empty_database_url):
+    import sqlalchemy as sa
+
+    engine = make_engine(empty_database_url)
+    table = SQLModel.metadata.tables["agency"]
+    extra = sa.Column("drift_probe", sa.Integer, nullable=True)
+    try:
+        migrate.upgrade(engine)
+        table.append_column(extra)
+        differences = migrate.drift(engine)
+        assert any("drift_probe" in str(difference) for difference in differences)
+    finally:
+        table._columns.remove(extra)
+        engine.dispose()
+    assert "drift_probe" not in SQLModel.metadata.tables["agency"].c
+
+
+def test_sqlite_pragmas(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/p.sqlite3", busy_timeout_s=12)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 12000
+    engine.dispose()
+
+
+def test_sqlite_savepoints_really_roll_back(tmp_path):
+    """pysqlite's legacy transaction mode breaks SAVEPOINT; db.make_engine takes control of BEGIN to fix it."""
+    engine = make_engine(f"sqlite:///{tmp_path}/s.sqlite3")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO t VALUES (1)")
+        nested = connection.begin_nested()
+        connection.exec_driver_sql("INSERT INTO t VALUES (2)")
+        nested.rollback()
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT x FROM t").scalars().all() == [1]
+    engine.dispose()

@@ -1,0 +1,170 @@
+"""Core writes through the services: validation before writing, chained version hashes, licence events, fees."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from factories import (
+    contract_input,
+    count_rows,
+    make_agency,
+    make_contract,
+    make_employer,
+    make_worker,
+    version_input,
+)
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from recruitment_watch.models import Agency, Contract, ContractVersion, FeePayment, LicenceEvent, WorkerIdentity
+from recruitment_watch.services import agencies, contracts, fees
+from recruitment_watch.services.errors import Conflict, NotFound
+from recruitment_watch.services.version_hash import broken_links, version_sha256
+
+
+def test_contract_versions_are_chained_by_hash(session):
+    contract = make_contract(session)
+    contracts.add_contract_version(
+        contract.id,
+        version_input(contract.employer_id, kind="destination_registered", basic_wage_minor=90000),
+        session=session,
+    )
+    session.commit()
+    versions = contracts.contract_versions(contract.id, session=session)
+    assert [version.kind for version in versions] == ["offer", "origin_signed", "destination_registered"]
+    assert versions[0].previous_sha256 is None
+    assert versions[1].previous_sha256 == versions[0].content_sha256
+    assert versions[2].previous_sha256 == versions[1].content_sha256
+    rows = [version.model_dump() for version in versions]
+    assert broken_links(rows) == []
+    assert versions[2].content_sha256 == version_sha256(rows[2], versions[1].content_sha256)
+
+
+def test_tampering_with_a_stored_version_breaks_the_chain(session):
+    contract = make_contract(session)
+    rows = [version.model_dump() for version in contracts.contract_versions(contract.id, session=session)]
+    rows[0]["basic_wage_minor"] = 200000  # someone edits the offer after the fact
+    assert broken_links(rows) == [1]
+
+
+def test_hash_ignores_list_order_and_storage_form(session):
+    a = version_input(1, languages=["ne", "ar"], deductions=["food"])
+    b = {**a, "languages": ",ar,ne,", "deductions": ",food,"}
+    assert version_sha256(a, None) == version_sha256(b, None)
+
+
+def test_bad_version_input_names_the_field_and_writes_nothing(session):
+    agency, employer, worker = make_agency(session), make_employer(session), make_worker(session)
+    session.commit()
+    bad = contract_input(agency.id, employer.id, worker.id)
+    bad["versions"][1]["hours_per_day"] = 30
+    with pytest.raises(ValidationError) as caught:
+        contracts.submit_contract(bad, session=session)
+    assert caught.value.errors()[0]["loc"] == ("versions", 1, "hours_per_day")
+    session.rollback()
+    assert count_rows(session, Contract) == 0 and count_rows(session, ContractVersion) == 0
+
+
+def test_unknown_employer_in_a_version_is_refused_before_writing(session):
+    agency, employer, worker = make_agency(session), make_employer(session), make_worker(session)
+    data = contract_input(agency.id, employer.id, worker.id)
+    data["versions"][1]["employer_id"] = 424242
+    with pytest.raises(NotFound) as caught:
+        contracts.submit_contract(data, session=session)
+    assert caught.value.field == "versions.1.employer_id"
+    assert count_rows(session, Contract) == 0
+
+
+def test_unknown_field_is_an_error_not_ignored(session):
+    with pytest.raises(ValidationError) as caught:
+        contracts.ContractVersionInput.model_validate({**version_input(1), "wage": 5})
+    assert caught.value.errors()[0]["loc"] == ("wage",)
+
+
+def test_duplicate_contract_reference_is_a_conflict(session):
+    contract = make_contract(session)
+    with pytest.raises(Conflict, match="already exists"):
+        contracts.submit_contract(
+            contract_input(contract.agency_id, contract.employer_id, contract.worker_id), session=session
+        )
+
+
+def test_worker_identity_is_kept_apart(session):
+    worker = make_worker(session, full_name="Sita Gurung", passport_no="NP7654321")
+    session.commit()
+    assert not hasattr(worker, "full_name")
+    identity = session.get(WorkerIdentity, worker.id)
+    assert (identity.full_name, identity.passport_no) == ("Sita Gurung", "NP7654321")
+    assert worker.languages == ",ne,"
+
+
+def test_licence_event_moves_agency_status(session):
+    agency = make_agency(session)
+    agencies.record_licence_event(
+        agency.id,
+        {
+            "status": "suspended",
+            "reason": "charged workers fees",
+            "legal_basis": "FEA s.43",
+            "decided_on": date(2026, 6, 1),
+            "valid_to": date(2026, 12, 31),
+        },  # fmt: skip
+        session=session,
+    )
+    session.commit()
+    reloaded = session.get(Agency, agency.id)
+    assert (reloaded.status, reloaded.licence_valid_to) == ("suspended", date(2026, 12, 31))
+    history = session.scalars(select(LicenceEvent.status).where(LicenceEvent.agency_id == agency.id).order_by(
+        LicenceEvent.id)).all()  # fmt: skip
+    assert history == ["active", "suspended"]
+
+
+def test_duplicate_licence_is_a_conflict(session):
+    make_agency(session)
+    with pytest.raises(Conflict) as caught:
+        make_agency(session, name="Another name")
+    assert caught.value.field == "licence_no"
+
+
+def test_fee_payment_records_usd_equivalent(session):
+    contract = make_contract(session)
+    payment = fees.record_fee_payment(
+        {
+            "worker_id": contract.worker_id,
+            "contract_id": contract.id,
+            "agency_id": contract.agency_id,
+            "payee_type": "agency",
+            "category": "recruitment_service_fee",
+            "amount_minor": 13_400_000,
+            "currency": "NPR",
+            "paid_on": date(2026, 1, 20),
+            "method": "cash",
+        },  # fmt: skip
+        session=session,
+    )
+    session.commit()
+    stored = session.get(FeePayment, payment.id)
+    assert stored.amount_usd_minor == 100_000  # NPR 134,000 at the 134/USD reference rate = USD 1,000.00
+
+
+def test_fee_payment_for_someone_elses_contract_is_refused(session):
+    contract = make_contract(session)
+    other = make_worker(session, reference="W-0002")
+    with pytest.raises(Conflict) as caught:
+        fees.record_fee_payment(
+            {
+                "worker_id": other.id,
+                "contract_id": contract.id,
+                "agency_id": contract.agency_id,
+                "payee_type": "agency",
+                "category": "medical",
+                "amount_minor": 100,
+                "currency": "NPR",
+                "paid_on": date(2026, 1, 20),
+                "method": "bank",
+            },  # fmt: skip
+            session=session,
+        )
+    assert caught.value.field == "contract_id"
+    assert count_rows(session, FeePayment) == 0
