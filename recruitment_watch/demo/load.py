@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -163,8 +164,7 @@ def load_demo(
     ]
     added = 0
     with _generator_pool(len(jobs)) as pool:
-        blocks = pool.map(build_block, *zip(*jobs, strict=True)) if jobs else ()
-        for (_block_no, start, stop, existing), block in zip(pending, blocks, strict=True):
+        for (_block_no, start, stop, existing), block in zip(pending, _bounded_map(pool, jobs), strict=True):
             with engine.begin() as connection:
                 write_block(connection, block)
             added += stop - start - len(existing)
@@ -179,6 +179,18 @@ def load_demo(
     )
 
 
+def _bounded_map(pool: Any, jobs: list[tuple], window: int = 3) -> Iterator[Block]:
+    """Results of ``build_block`` over ``jobs`` in order, with at most ``window`` blocks generated ahead of the
+    writer (memory stays bounded however many blocks there are)."""
+    ahead: deque = deque()
+    for job in jobs:
+        ahead.append(pool.submit(build_block, *job))
+        if len(ahead) >= window:
+            yield ahead.popleft().result()
+    while ahead:
+        yield ahead.popleft().result()
+
+
 @contextmanager
 def _generator_pool(blocks: int) -> Iterator[Any]:
     """A process pool when there is more than one block to generate; the calling process otherwise."""
@@ -191,11 +203,13 @@ def _generator_pool(blocks: int) -> Iterator[Any]:
 
 
 class _InProcess:
-    """The ``map`` of a pool, run here (small demos, tests)."""
+    """A pool's ``submit``, run here at once (small demos, tests)."""
 
     @staticmethod
-    def map(function: Callable[..., Any], *iterables: Any) -> Iterator[Any]:
-        return map(function, *iterables)
+    def submit(function: Callable[..., Any], *args: Any) -> Future:
+        future: Future = Future()
+        future.set_result(function(*args))
+        return future
 
 
 def count_contracts(engine: Engine) -> int:
