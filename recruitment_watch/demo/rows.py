@@ -30,11 +30,11 @@ CONTRACT_COLUMNS = (
 VERSION_COLUMNS = (
     "id", "contract_id", "seq", "kind", "basic_wage_minor", "wage_currency", "basic_wage_usd_minor", "wage_period",
     "food_allowance_minor", "housing_allowance_minor", "transport_allowance_minor", "food_provided",
-    "housing_provided", "hours_per_day", "days_per_week", "weekly_rest_days", "overtime_rate_pct",
+    "housing_provided", "hours_per_day", "days_per_week", "weekly_rest_days", "daily_rest_hours", "overtime_rate_pct",
     "annual_leave_days", "duration_months", "probation_months", "worksite_city", "worksite_country", "job_title",
     "isco_code", "employer_id", "employer_name", "return_ticket_by", "recruitment_costs_borne_by", "deductions",
     "languages", "signed_on", "copy_given_to_worker", "medical_cover", "termination_notice_days", "dispute_clause",
-    "repatriation_clause", "attested", "content_sha256", "previous_sha256", "created_at",
+    "repatriation_clause", "joint_liability_clause", "attested", "content_sha256", "previous_sha256", "created_at",
 )  # fmt: skip
 FEE_COLUMNS = (
     "id", "worker_id", "contract_id", "agency_id", "payee_type", "payee_name", "payee_licensed", "category",
@@ -173,6 +173,8 @@ class BlockBuilder:
             departure, deployed, self.now, self.now,
         ))  # fmt: skip
         terms = self._terms(draws, currency, dest_language, worker_language, employer, title, isco, destination)
+        terms["joint_liability_clause"] = origin in ("PH", "BD") and draws["copy"]
+        terms["daily_rest_hours"] = (8 if draws["pdo"] else 6) if domestic else None
         self._versions(ids, contract_id, terms, draws, departure, deployed)
         self._fees(ids, draws, worker_id, contract_id, agency, origin_currency, departure, terms["basic_wage_minor"],
                    currency)  # fmt: skip
@@ -185,14 +187,14 @@ class BlockBuilder:
             "kind": "offer", "basic_wage_minor": draws["wage"], "wage_currency": currency, "wage_period": "month",
             "food_allowance_minor": None if destination in ("IT", "DE") else draws["wage"] // 5,
             "housing_allowance_minor": None, "transport_allowance_minor": None, "food_provided": False,
-            "housing_provided": True, "hours_per_day": draws["hours"], "days_per_week": 6, "weekly_rest_days": 1,
+            "housing_provided": True, "hours_per_day": draws["hours"], "days_per_week": 6, "weekly_rest_days": 1, "daily_rest_hours": None,
             "overtime_rate_pct": 125, "annual_leave_days": 30 if destination in ("IT", "DE") else 21,
             "duration_months": draws["duration"], "probation_months": 3, "worksite_city": draws["city"],
             "worksite_country": destination, "job_title": title, "isco_code": isco, "employer_id": employer.id,
             "employer_name": employer.name, "return_ticket_by": "employer", "recruitment_costs_borne_by": "employer",
             "deductions": "", "languages": pack_list(contract_languages), "signed_on": None,
             "copy_given_to_worker": False, "medical_cover": True, "termination_notice_days": 30,
-            "dispute_clause": True, "repatriation_clause": True, "attested": False,
+            "dispute_clause": True, "repatriation_clause": True, "joint_liability_clause": False, "attested": False,
         }  # fmt: skip
 
     def _versions(self, ids: Ids, contract_id: int, offer: dict, draws: dict, departure: date, deployed: bool) -> None:

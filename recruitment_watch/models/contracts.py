@@ -92,6 +92,9 @@ class ContractVersion(SQLModel, table=True):
             "weekly_rest_days IS NULL OR weekly_rest_days BETWEEN 0 AND 7", name="weekly_rest_days_range"
         ),
         sa.CheckConstraint("length(content_sha256) = 64", name="content_sha256_length"),
+        sa.CheckConstraint(
+            "daily_rest_hours IS NULL OR daily_rest_hours BETWEEN 0 AND 24", name="daily_rest_hours_range"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -111,6 +114,8 @@ class ContractVersion(SQLModel, table=True):
     hours_per_day: int | None = None
     days_per_week: int | None = None
     weekly_rest_days: int | None = None
+    # Consecutive hours of daily rest (Saudi domestic-worker rules require 8).
+    daily_rest_hours: int | None = None
     overtime_rate_pct: int | None = None
     annual_leave_days: int | None = None
     duration_months: int | None = None
@@ -133,6 +138,8 @@ class ContractVersion(SQLModel, table=True):
     termination_notice_days: int | None = None
     dispute_clause: bool = False
     repatriation_clause: bool = False
+    # Agency and employer jointly liable for the contract (PH RA 8042 s.10, BD OEMA s.22).
+    joint_liability_clause: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     attested: bool = False
     content_sha256: str = Field(max_length=64)
     previous_sha256: str | None = Field(default=None, max_length=64)

@@ -51,6 +51,7 @@ class ContractVersionInput(StrictInput):
     hours_per_day: int | None = Field(default=None, ge=0, le=24)
     days_per_week: int | None = Field(default=None, ge=0, le=7)
     weekly_rest_days: int | None = Field(default=None, ge=0, le=7)
+    daily_rest_hours: int | None = Field(default=None, ge=0, le=24)
     overtime_rate_pct: int | None = Field(default=None, ge=0, le=1000)
     annual_leave_days: int | None = Field(default=None, ge=0, le=366)
     duration_months: int | None = Field(default=None, ge=0, le=240)
@@ -70,6 +71,7 @@ class ContractVersionInput(StrictInput):
     termination_notice_days: int | None = Field(default=None, ge=0, le=365)
     dispute_clause: bool = False
     repatriation_clause: bool = False
+    joint_liability_clause: bool = False
     attested: bool = False
 
 
