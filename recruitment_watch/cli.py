@@ -49,10 +49,16 @@ def db_check() -> None:
 
 def init_app(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
+    from recruitment_watch.checks_cli import agencies_group, checks_group, packs_group
     from recruitment_watch.demo.command import demo_command
+    from recruitment_watch.devtools.command import bench_group
 
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(packs_group)
+    app.cli.add_command(checks_group)
+    app.cli.add_command(agencies_group)
+    app.cli.add_command(bench_group)
 
 
 def _create_app(*_args: object) -> Flask:

@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "DEMO_CHUNK_SIZE": 10_000,
     # Password given to every demo login (printed by ``recruitment-watch demo``). Demo data only.
     "DEMO_PASSWORD": "demo-password-2026",
+    # Agency risk weights and thresholds (see checks.risk.RiskWeights); empty = the documented defaults:
+    # low 1, medium 2, high 4, critical 8 points per open finding; watchlist at 12, suspension review at 24.
+    "RISK_WEIGHTS": {},
     # Set by tests; relaxes the secret-key refusal.
     "TESTING": False,
     # Set by ``flask --debug``; relaxes the secret-key refusal.

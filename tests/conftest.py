@@ -38,7 +38,7 @@ def postgres_server_url() -> Iterator[str]:
     if given:
         yield given
         return
-    from pg_cluster import ClusterError, start_cluster
+    from recruitment_watch.devtools.pg_cluster import ClusterError, start_cluster
 
     try:
         cluster = start_cluster()

@@ -13,7 +13,7 @@ and ``fees.worker_paid_by_category_origin_minor``.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
@@ -103,7 +103,7 @@ class AgencySubject(_Strict):
 class ContractTerms(_Strict):
     """The terms of one contract version (offer, origin-signed or destination-registered)."""
 
-    kind: Literal["offer", "origin_signed", "destination_registered"]
+    kind: Literal["offer", "origin_signed", "destination_registered", "amendment"]
     seq: int
     basic_wage_minor: int | None
     wage_currency: Currency | None
@@ -295,7 +295,7 @@ def judging_date(subject_type: str, subject: dict[str, Any], fallback: date) -> 
     if subject_type == "fee_payment":
         return subject["payment"]["paid_on"]
     if subject_type == "complaint":
-        return subject["complaint"]["received_at"].date()
+        return subject["complaint"]["received_at"].astimezone(UTC).date()
     return fallback
 
 

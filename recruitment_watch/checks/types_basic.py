@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
@@ -19,7 +19,7 @@ ALL_SUBJECTS = frozenset(SUBJECT_TYPES)
 def as_date(value: Any) -> date | None:
     """A date from a date, an aware datetime (its UTC date) or an ISO string; else None."""
     if isinstance(value, datetime):
-        return value.date()
+        return value.astimezone(UTC).date() if value.tzinfo else value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, str):

@@ -63,3 +63,15 @@ def to_usd_minor(amount_minor: int, currency: str, on: date) -> int:
 def monthly_factor(period: str) -> Decimal:
     """Multiply a wage per ``period`` by this to get a monthly wage (52/12 weeks, 26 days, 208 hours)."""
     return {"month": Decimal(1), "week": Decimal(52) / 12, "day": Decimal(26), "hour": Decimal(208)}[period]
+
+
+# The currency workers of an origin country pay fees in (and national fee caps are set in).
+COUNTRY_CURRENCY = {
+    "PK": "PKR", "BD": "BDT", "IN": "INR", "NP": "NPR", "PH": "PHP", "QA": "QAR", "AE": "AED", "SA": "SAR",
+    "KW": "KWD", "OM": "OMR", "BH": "BHD", "MY": "MYR", "IT": "EUR", "DE": "EUR",
+}  # fmt: skip
+
+
+def currency_of(country: str) -> str:
+    """The national currency of ``country`` (USD when unknown)."""
+    return COUNTRY_CURRENCY.get(country, "USD")

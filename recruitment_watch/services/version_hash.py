@@ -16,11 +16,11 @@ from typing import Any
 HASHED_FIELDS = (
     "seq", "kind", "basic_wage_minor", "wage_currency", "wage_period", "food_allowance_minor",
     "housing_allowance_minor", "transport_allowance_minor", "food_provided", "housing_provided", "hours_per_day",
-    "days_per_week", "weekly_rest_days", "daily_rest_hours", "joint_liability_clause", "overtime_rate_pct", "annual_leave_days", "duration_months",
-    "probation_months", "worksite_city", "worksite_country", "job_title", "isco_code", "employer_id",
-    "employer_name", "return_ticket_by", "recruitment_costs_borne_by", "deductions", "languages", "signed_on",
-    "copy_given_to_worker", "medical_cover", "termination_notice_days", "dispute_clause", "repatriation_clause",
-    "attested",
+    "days_per_week", "weekly_rest_days", "daily_rest_hours", "joint_liability_clause", "overtime_rate_pct",
+    "annual_leave_days", "duration_months", "probation_months", "worksite_city", "worksite_country", "job_title",
+    "isco_code", "employer_id", "employer_name", "return_ticket_by", "recruitment_costs_borne_by", "deductions",
+    "languages", "signed_on", "copy_given_to_worker", "medical_cover", "termination_notice_days", "dispute_clause",
+    "repatriation_clause", "attested",
 )  # fmt: skip
 
 

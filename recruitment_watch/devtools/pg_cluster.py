@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster for the test suite, started from the installed ``initdb``/``pg_ctl``.
+"""A throwaway PostgreSQL cluster for tests and benchmarks, started from the installed ``initdb``/``pg_ctl``.
 
 As root (CI), PostgreSQL refuses to run, so the cluster is initialised and started as the ``postgres`` system user.
 Settings trade durability for speed (fsync off): the cluster lives for one test session.

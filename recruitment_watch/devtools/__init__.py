@@ -1,0 +1,1 @@
+"""Tools for developers and benchmarks (throwaway PostgreSQL cluster, benchmark commands); not used at runtime."""

@@ -1,0 +1,85 @@
+"""The live criteria preview: what a contract would break, judged before it is submitted.
+
+The same Python evaluator the tests replay judges the contract as the agency typed it, with the stored facts of
+its worker, agency and job order. An unsigned offer is judged as the contract it would become once signed, so the
+agency sees problems before the worker signs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from recruitment_watch.checks.evaluator import WouldBeFinding, evaluate_subject
+from recruitment_watch.models import Agency, Employer, JobOrder, Worker
+from recruitment_watch.models.base import utc_now
+from recruitment_watch.schemas.contracts import ContractInput
+from recruitment_watch.services import fx
+from recruitment_watch.services.errors import NotFound
+from recruitment_watch.services.packs import active_packs
+from recruitment_watch.services.subject_loader import (
+    agency_licence,
+    contract_facts,
+    fee_totals_of,
+    terms_of,
+    worker_facts,
+)
+
+
+class _Draft:
+    """A contract input seen through the attribute names of a stored contract (its id is its reference)."""
+
+    def __init__(self, checked: ContractInput) -> None:
+        self._checked = checked
+        self.id = checked.reference
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._checked, name)
+
+
+def _terms(version: Any, seq: int, employer_name: str, today: date) -> dict[str, Any]:
+    terms = terms_of(version)
+    monthly = int(version.basic_wage_minor * fx.monthly_factor(version.wage_period.value))
+    terms.update(
+        seq=seq,
+        employer_name=employer_name,
+        basic_wage_usd_minor=fx.to_usd_minor(monthly, version.wage_currency, version.signed_on or today),
+    )
+    return terms
+
+
+def preview(data: ContractInput | Mapping[str, Any], *, session: Session) -> list[WouldBeFinding]:
+    """Would-be findings for a contract input (one per criterion, first version that breaks it)."""
+    checked = ContractInput.model_validate(data)
+    agency = session.get(Agency, checked.agency_id)
+    worker = session.get(Worker, checked.worker_id)
+    for row, field in ((agency, "agency_id"), (worker, "worker_id")):
+        if row is None:
+            raise NotFound(f"{field.removesuffix('_id')} {getattr(checked, field)} does not exist", field=field)
+    job_order = session.get(JobOrder, checked.job_order_id) if checked.job_order_id else None
+    today = utc_now().date()
+    facts = contract_facts(_Draft(checked), job_order)
+    signed = any(version.kind.value != "offer" for version in checked.versions)
+    packs = active_packs()
+    found: dict[str, WouldBeFinding] = {}
+    previous = None
+    for seq, version in enumerate(checked.versions, start=1):
+        employer = session.get(Employer, version.employer_id)
+        terms = _terms(version, seq, employer.name if employer else "", today)
+        if terms["kind"] == "offer" and not signed:
+            terms["kind"] = "origin_signed"
+        subject = {
+            "version": terms,
+            "previous": previous,
+            "contract": facts,
+            "worker": worker_facts(worker),
+            "agency": agency_licence(agency),
+            "fees": fee_totals_of(session, None, checked.origin_country),
+        }
+        for finding in evaluate_subject(packs, "contract_version", subject, on=today):
+            found.setdefault(finding.criterion_id, finding)
+        previous = terms
+    return list(found.values())

@@ -1,0 +1,107 @@
+"""``packs`` and ``checks`` commands as an inspector runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+
+from factories import contract_input, make_contract
+from sqlalchemy import select
+
+from recruitment_watch.db import get_engine, unit_of_work
+from recruitment_watch.models import Decision, Finding
+from recruitment_watch.services import fees
+from recruitment_watch.services.packs import packs_root
+
+
+def test_packs_list_shows_versions_digests_and_citations(runner):
+    result = runner.invoke(args=["packs", "list", "--criteria"])
+    assert result.exit_code == 0, result.output
+    assert "ilo-fair-recruitment" in result.output and "1.0.0" in result.output
+    assert "FEE-001" in result.output and "General Principle 7" in result.output
+    pack_lines = [line for line in result.output.splitlines() if line and not line.startswith("    ")]
+    assert len(pack_lines) >= 8
+    criteria_lines = [line for line in result.output.splitlines() if line.startswith("    ")]
+    assert len(criteria_lines) >= 40
+
+
+def test_packs_validate_accepts_shipped_and_rejects_a_broken_pack_whole(runner, tmp_path):
+    ok = runner.invoke(args=["packs", "validate"])
+    assert ok.exit_code == 0 and "all valid" in ok.output
+    broken = tmp_path / "audits"
+    shutil.copytree(packs_root(), broken)
+    pack_file = broken / "origin-NP" / "pack.yaml"
+    pack_file.write_text(pack_file.read_text().replace("amount_minor: 1000000", "amount_minor: ten-thousand"))
+    result = runner.invoke(args=["packs", "validate", "--root", str(broken)])
+    assert result.exit_code == 1
+    assert "origin-NP/pack.yaml" in result.output and "FEE-NP-001" in result.output
+    assert "amount_minor" in result.output
+
+
+def test_checks_run_reports_counts_and_runs_history(runner, app, session):
+    contract = make_contract(session)
+    fees.record_fee_payment(
+        {"worker_id": contract.worker_id, "contract_id": contract.id, "agency_id": contract.agency_id,
+         "payee_type": "agency", "category": "illegitimate", "amount_minor": 100_000, "currency": "NPR",
+         "paid_on": date(2026, 1, 5), "method": "cash"},  # fmt: skip
+        session=session,
+    )
+    session.commit()
+    first = runner.invoke(args=["checks", "run", "--full"])
+    assert first.exit_code == 0, first.output
+    assert "(full, sql)" in first.output and "new critical:" in first.output
+    second = runner.invoke(args=["checks", "run"])
+    assert "(incremental, sql): 0 new findings" in second.output
+    history = runner.invoke(args=["checks", "runs"])
+    assert history.output.count("succeeded") == 2
+    with unit_of_work(get_engine(app)) as check:
+        assert check.scalar(select(Finding.id).where(Finding.criterion_id == "FEE-003")) is not None
+
+
+def test_checks_run_one_pack_only(runner, session):
+    make_contract(session)
+    session.commit()
+    result = runner.invoke(args=["checks", "run", "--full", "--pack", "contract-transparency"])
+    assert result.exit_code == 0, result.output
+    unknown = runner.invoke(args=["checks", "run", "--pack", "no-such-pack"])
+    assert unknown.exit_code == 1 and "no-such-pack" in unknown.output
+
+
+def test_preview_names_what_a_contract_would_break(runner, session, tmp_path):
+    contract = make_contract(session)
+    session.commit()
+    data = contract_input(contract.agency_id, contract.employer_id, contract.worker_id, reference="NEW-1")
+    data["versions"] = [data["versions"][1] | {"languages": ["ar"], "hours_per_day": 11}]
+    path = tmp_path / "contract.json"
+    path.write_text(json.dumps(data, default=str))
+    result = runner.invoke(args=["checks", "preview", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "CON-002" in result.output  # not in a language the worker understands
+    assert "CON-006" in result.output  # hours above 8 a day
+    assert "General Principle" in result.output or "C189" in result.output
+
+
+def test_agency_risk_explains_and_recommends(runner, app, session):
+    contract = make_contract(session)
+    for number in range(4):
+        fees.record_fee_payment(
+            {"worker_id": contract.worker_id, "contract_id": contract.id, "agency_id": contract.agency_id,
+             "payee_type": "agency", "category": "illegitimate", "amount_minor": 100_000 + number,
+             "currency": "NPR", "paid_on": date(2026, 1, 5), "method": "cash"},  # fmt: skip
+            session=session,
+        )
+    session.commit()
+    assert runner.invoke(args=["checks", "run", "--full"]).exit_code == 0
+    result = runner.invoke(args=["agencies", "risk", str(contract.agency_id)])
+    assert result.exit_code == 0, result.output
+    assert "open critical finding(s) × 8" in result.output
+    assert "band suspension_review" in result.output
+    assert "recommendation recorded as decision" in result.output
+    again = runner.invoke(args=["agencies", "risk", str(contract.agency_id)])
+    assert again.exit_code == 0
+    with unit_of_work(get_engine(app)) as check:
+        decisions = check.scalars(select(Decision.kind)).all()
+    assert decisions == ["suspension_recommendation"]  # recorded once while it stands
+    missing = runner.invoke(args=["agencies", "risk", "999999"])
+    assert missing.exit_code == 2 and "does not exist" in missing.output

@@ -1,0 +1,131 @@
+"""Sweeps record findings once, re-judge changed data, auto-resolve fixed data, and survive being killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+
+import pytest
+from factories import make_contract
+from sqlalchemy import func, select, update
+
+from recruitment_watch.db import unit_of_work
+from recruitment_watch.models import CheckRun, Finding, Worker
+from recruitment_watch.services import fees
+from recruitment_watch.services.strategies import strategy_named
+from recruitment_watch.services.sweeps import run_sweep
+
+STRATEGIES = ["sql", "python"]
+
+
+@pytest.fixture(params=STRATEGIES)
+def strategy(request):
+    return strategy_named(request.param)
+
+
+def open_findings(engine) -> dict[tuple[str, int], Finding]:
+    with unit_of_work(engine) as session:
+        rows = session.scalars(select(Finding).where(Finding.status.in_(("open", "agency_responded")))).all()
+        return {(row.criterion_id, row.subject_id): row for row in rows}
+
+
+@pytest.fixture()
+def one_bad_contract(session, engine):
+    """A Nepal → Qatar contract whose worker paid an agency NPR 50,000 in cash without a receipt."""
+    contract = make_contract(session)
+    fees.record_fee_payment(
+        {"worker_id": contract.worker_id, "contract_id": contract.id, "agency_id": contract.agency_id,
+         "payee_type": "agency", "category": "recruitment_service_fee", "amount_minor": 5_000_000,
+         "currency": "NPR", "paid_on": date(2026, 1, 20), "method": "cash"},  # fmt: skip
+        session=session,
+    )
+    session.commit()
+    return contract
+
+
+def test_sweep_cites_instruments_and_keeps_evidence(engine, one_bad_contract, strategy):
+    run = run_sweep(engine, strategy, full=True)
+    assert run.status == "succeeded" and run.mode == "full"
+    found = open_findings(engine)
+    fee_finding = next(f for (criterion, _), f in found.items() if criterion == "FEE-001")
+    assert fee_finding.subject_type == "contract_version"
+    assert "ILO" in fee_finding.citation or "C181" in fee_finding.citation
+    assert fee_finding.pack_id == "ilo-fair-recruitment" and len(fee_finding.pack_digest) == 64
+    nepal_cap = next(f for (criterion, _), f in found.items() if criterion == "FEE-NP-001")
+    assert "10,000" in nepal_cap.message or "10000" in nepal_cap.message
+    assert nepal_cap.evidence  # the values that broke it
+    receipt = next(f for (criterion, _), f in found.items() if criterion == "FEE-005")
+    assert receipt.subject_type == "fee_payment"
+    assert run.counts["new"] == len(found)
+
+
+def test_rerun_changes_nothing_and_fixing_data_auto_resolves(engine, one_bad_contract, strategy):
+    run_sweep(engine, strategy, full=True)
+    before = open_findings(engine)
+    again = run_sweep(engine, strategy, full=True)
+    assert again.counts["new"] == 0 and again.counts["auto_resolved"] == 0
+    assert {key: f.id for key, f in open_findings(engine).items()} == {key: f.id for key, f in before.items()}
+
+    with unit_of_work(engine) as session:  # the employer takes the worker's passport
+        session.execute(update(Worker).values(passport_held_by="employer"))
+    incremental = run_sweep(engine, strategy)
+    assert incremental.mode == "incremental" and incremental.counts["new"] >= 1
+    signed_version = next(subject for criterion, subject in before if criterion == "FEE-001")
+    assert ("DOC-001", signed_version) in open_findings(engine)
+    with unit_of_work(engine) as session:  # … and gives it back
+        session.execute(update(Worker).values(passport_held_by="worker"))
+    fixed = run_sweep(engine, strategy)
+    assert fixed.counts["auto_resolved"] == incremental.counts["new"]
+    assert set(open_findings(engine)) == set(before)
+    with unit_of_work(engine) as session:
+        resolved = session.scalars(select(Finding).where(Finding.criterion_id == "DOC-001")).one()
+    assert resolved.status == "auto_resolved" and resolved.open_key is None and resolved.resolved_at is not None
+
+
+def test_incremental_run_judges_only_changed_subjects(engine, one_bad_contract, strategy):
+    run_sweep(engine, strategy, full=True)
+    quiet = run_sweep(engine, strategy)
+    assert quiet.mode == "incremental"
+    assert quiet.counts["new"] == 0 and quiet.counts["auto_resolved"] == 0
+    with unit_of_work(engine) as session:
+        runs = session.scalar(select(func.count()).select_from(CheckRun).where(CheckRun.status == "succeeded"))
+    assert runs == 2
+
+
+def test_a_killed_sweep_leaves_no_success_and_no_partial_findings(engine, one_bad_contract, database_url, tmp_path):
+    code = (
+        "import sys, time\n"
+        "from recruitment_watch.db import make_engine\n"
+        "from recruitment_watch.services.sql_sweep import SqlStrategy\n"
+        "from recruitment_watch.services.sweeps import run_sweep\n"
+        "from recruitment_watch.services.strategies import strategy_named\n"
+        "original = SqlStrategy._render\n"
+        "def slow(*args, **kwargs):\n"
+        "    original(*args, **kwargs)\n"
+        "    print('wrote a batch', flush=True)\n"
+        "    time.sleep(60)\n"
+        "SqlStrategy._render = staticmethod(slow)\n"
+        "run_sweep(make_engine(sys.argv[1]), strategy_named('sql'), full=True)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", code, database_url], stdout=subprocess.PIPE, text=True, env={**os.environ}
+    ) as process:
+        assert process.stdout.readline().strip() == "wrote a batch"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    time.sleep(0.2)
+    with unit_of_work(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Finding)) == 0  # nothing half-written
+        statuses = session.scalars(select(CheckRun.status)).all()
+    assert statuses == ["running"]  # registered, never marked successful
+    completed = run_sweep(engine, strategy_named("sql"), full=True)
+    assert completed.status == "succeeded"
+    with unit_of_work(engine) as session:
+        runs = dict(session.execute(select(CheckRun.id, CheckRun.status)).all())
+        keys = session.scalars(select(Finding.open_key)).all()
+    assert sorted(runs.values()) == ["failed", "succeeded"]  # the orphan is marked failed ("interrupted")
+    assert len(keys) == len(set(keys)) == completed.counts["new"]
