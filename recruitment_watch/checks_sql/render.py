@@ -9,8 +9,8 @@ from recruitment_watch.checks.evaluator import render_message
 from recruitment_watch.checks.packs import Criterion, Pack
 from recruitment_watch.checks.subjects import jsonable
 from recruitment_watch.checks_sql.compiler import CompiledCriterion
-from recruitment_watch.checks_sql.flat import decode_value, unflatten
-from recruitment_watch.checks_sql.schema import column_name
+from recruitment_watch.checks_sql.flat import decode_value
+from recruitment_watch.checks_sql.schema import path_info
 from recruitment_watch.checks_sql.verdicts import SQL_CHECKS
 
 
@@ -34,10 +34,39 @@ def render_finding(
     else:
         values = dict(row)
     spec = criterion.spec
-    leaves = {column_name(name): value for name, value in values.items() if not name.startswith("=")}
-    subject = unflatten(spec.subject, _encoded(leaves), now=values.get("=now"))
+    subject = _sparse_subject(spec.subject, values)
     evidence = SQL_CHECKS[spec.check].evidence(criterion.params, values, subject)
     return render_message(spec.message, evidence, subject), jsonable(evidence)
+
+
+def _is_dict(subject_type: str, path: str) -> bool:
+    info = path_info(subject_type, path)
+    return info is not None and info.kind == "dict"
+
+
+def _sparse_subject(subject_type: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the leaves a failing criterion's evidence holds, nested like the subject (missing paths read as null).
+
+    A sweep renders every new finding this way, so it must not walk every path of the subject (``unflatten``
+    does, and costs ~20× more); evidence functions and message placeholders only read these leaves.
+    """
+    subject: dict[str, Any] = {}
+    for name, value in values.items():
+        if name.startswith("="):
+            continue
+        *parents, leaf = name.split(".")
+        if value is None and parents and _is_dict(subject_type, ".".join(parents)):
+            continue  # NULL in a dict column means the key is absent (as ``unflatten`` reads it)
+        node = subject
+        for part in parents:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        node[leaf] = value
+    if subject_type == "complaint":
+        subject["now"] = values.get("=now")
+    return subject
 
 
 def _encoded(leaves: dict[str, Any]) -> dict[str, Any]:

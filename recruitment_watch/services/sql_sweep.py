@@ -73,7 +73,9 @@ class SqlStrategy:
         session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {_NEW_TABLE} (subject_id INTEGER PRIMARY KEY)"))
         session.execute(text(f"DELETE FROM {_NEW_TABLE}"))
         resolve: list[str] = []
-        to_render: dict[int, dict[str, bool]] = {}  # subject → {criterion: refresh an open finding?}
+        # subject → "A,B," criteria to render (compact: a first sweep renders millions); refreshes kept apart.
+        to_render: dict[int, str] = {}
+        refresh_keys: set[str] = set()
         for subject_id, failing, opened in self._diff(session, group, source, now, dialect):
             if failing == opened and not stale:
                 tally.still_open += failing.count(",")
@@ -83,14 +85,12 @@ class SqlStrategy:
             refresh = {c for c in failing_set & open_set if open_key(c, subject_type, subject_id) in stale}
             tally.still_open += len(failing_set & open_set)
             resolve += [open_key(c, subject_type, subject_id) for c in open_set - failing_set]
-            wanted = {criterion_id: False for criterion_id in failing_set - open_set} | dict.fromkeys(refresh, True)
+            wanted = (failing_set - open_set) | refresh
             if wanted:
-                to_render[subject_id] = wanted
-            if len(to_render) >= STREAM_BATCH:
-                self._render(session, group, source, to_render, run_id, now, dialect, tally)
-                to_render = {}
+                to_render[subject_id] = ",".join(sorted(wanted)) + ","
+                refresh_keys.update(open_key(c, subject_type, subject_id) for c in refresh)
         if to_render:
-            self._render(session, group, source, to_render, run_id, now, dialect, tally)
+            self._render(session, group, source, to_render, refresh_keys, run_id, now, dialect, tally)
         for start in range(0, len(resolve), 5_000):
             session.execute(
                 update(Finding)
@@ -167,32 +167,41 @@ class SqlStrategy:
             yield subject_id, failing_ids or "", open_ids or ""
 
     @staticmethod
-    def _render(session, group, source, wanted: dict[int, dict[str, bool]], run_id, now, dialect, tally) -> None:
-        """Judge ``wanted`` subjects again with evidence; insert new findings, refresh stale ones."""
+    def _render(session, group, source, wanted: dict[int, str], refresh_keys: set[str], run_id, now, dialect, tally):
+        """Judge the ``wanted`` subjects again, in ONE pass, with evidence; insert new findings, refresh stale ones."""
         session.execute(text(f"DELETE FROM {_NEW_TABLE}"))
-        session.execute(text(f"INSERT INTO {_NEW_TABLE} (subject_id) VALUES (:s)"), [{"s": s} for s in wanted])
-        chosen = {criterion_id for ids in wanted.values() for criterion_id in ids}
+        ids = list(wanted)
+        for start in range(0, len(ids), 50_000):
+            session.execute(text(f"INSERT INTO {_NEW_TABLE} (subject_id) VALUES (:s)"),
+                            [{"s": subject_id} for subject_id in ids[start : start + 50_000]])  # fmt: skip
+        chosen = {
+            criterion_id for ids_text in set(wanted.values()) for criterion_id in ids_text.split(",") if criterion_id
+        }
         criteria = [criterion for criterion in group.criteria if criterion.id in chosen]
         restricted = select(source).where(source.c.subject_id.in_(text(f"SELECT subject_id FROM {_NEW_TABLE}")))
         sweep = build_sweep(group.subject_type, criteria, restricted, on=now.date(), now=now, dialect_name=dialect)
         packs = group.packs
         new_rows: list[dict[str, Any]] = []
-        for row in session.execute(sweep.select).mappings():
+        rows = session.execute(sweep.select.execution_options(yield_per=STREAM_BATCH)).mappings()
+        for row in rows:
             subject_id = row["subject_id"]
+            listed = "," + wanted.get(subject_id, "")
             for index, compiled in enumerate(sweep.compiled):
                 criterion_id = compiled.criterion.id
-                refresh = wanted.get(subject_id, {}).get(criterion_id)
-                if row[f"v{index}"] != FAILED or refresh is None:
+                if row[f"v{index}"] != FAILED or f",{criterion_id}," not in listed:
                     continue
                 values = {name: row[label] for name, label in sweep.labels[index].items()}
                 failure = _failure(packs[criterion_id], compiled, values, subject_id, row["agency_id"])
                 key = open_key(criterion_id, group.subject_type, subject_id)
-                if not refresh:
-                    new_rows.append(new_finding_row(failure, group.subject_type, key, run_id, now))
-                    tally.new += 1
-                    tally.new_by_severity[failure.severity] = tally.new_by_severity.get(failure.severity, 0) + 1
-                else:
+                if key in refresh_keys:
                     _refresh(session, failure, key, run_id, now)
+                    continue
+                new_rows.append(new_finding_row(failure, group.subject_type, key, run_id, now))
+                tally.new += 1
+                tally.new_by_severity[failure.severity] = tally.new_by_severity.get(failure.severity, 0) + 1
+                if len(new_rows) >= STREAM_BATCH:
+                    session.execute(insert(Finding), new_rows)
+                    new_rows = []
         if new_rows:
             session.execute(insert(Finding), new_rows)
 

@@ -173,24 +173,26 @@ def contract_version_source(on: date, dialect_name: str, *, changed_since: datet
     return query
 
 
-def _judged_versions() -> sa.Subquery:
-    """Per contract, the version a fee payment is judged against: the latest origin-signed one, else the latest."""
+def _judged_seq(contract_id: ColumnElement) -> ColumnElement:
+    """The seq of the version a payment is judged against: the latest origin-signed one, else the latest.
+
+    A correlated lookup on the (contract_id, seq) unique index: cheap per payment whatever filter the caller adds
+    (a grouped subquery over every version made filtered sweeps re-aggregate the whole table).
+    """
+    candidate = aliased(ContractVersion, name="candidate")
+    preferred = case((candidate.kind == "origin_signed", 1), else_=0)
     return (
-        select(
-            ContractVersion.contract_id,
-            func.coalesce(
-                func.max(case((ContractVersion.kind == "origin_signed", ContractVersion.seq))),
-                func.max(ContractVersion.seq),
-            ).label("seq"),
-        )
-        .group_by(ContractVersion.contract_id)
-        .subquery("judged_version")
+        select(candidate.seq)
+        .where(candidate.contract_id == contract_id)
+        .order_by(preferred.desc(), candidate.seq.desc())
+        .limit(1)
+        .correlate(Contract)
+        .scalar_subquery()
     )
 
 
 def fee_payment_source(on: date, dialect_name: str, *, changed_since: datetime | None = None) -> Select:
     """Every fee payment linked to a contract, with the contract, worker and judged version terms."""
-    judged = _judged_versions()
     version = ContractVersion
     payment = FeePayment
     query = (
@@ -223,8 +225,7 @@ def fee_payment_source(on: date, dialect_name: str, *, changed_since: datetime |
         )  # fmt: skip
         .join(Contract, Contract.id == payment.contract_id)
         .join(Worker, Worker.id == Contract.worker_id)
-        .join(judged, judged.c.contract_id == Contract.id)
-        .join(version, and_(version.contract_id == Contract.id, version.seq == judged.c.seq))
+        .join(version, and_(version.contract_id == Contract.id, version.seq == _judged_seq(Contract.id)))
         .outerjoin(JobOrder, JobOrder.id == Contract.job_order_id)
     )
     if changed_since is not None:
