@@ -38,9 +38,17 @@ def one_bad_contract(session, engine):
     """A Nepal → Qatar contract whose worker paid an agency NPR 50,000 in cash without a receipt."""
     contract = make_contract(session)
     fees.record_fee_payment(
-        {"worker_id": contract.worker_id, "contract_id": contract.id, "agency_id": contract.agency_id,
-         "payee_type": "agency", "category": "recruitment_service_fee", "amount_minor": 5_000_000,
-         "currency": "NPR", "paid_on": date(2026, 1, 20), "method": "cash"},  # fmt: skip
+        {
+            "worker_id": contract.worker_id,
+            "contract_id": contract.id,
+            "agency_id": contract.agency_id,
+            "payee_type": "agency",
+            "category": "recruitment_service_fee",
+            "amount_minor": 5_000_000,
+            "currency": "NPR",
+            "paid_on": date(2026, 1, 20),
+            "method": "cash",
+        },  # fmt: skip
         session=session,
     )
     session.commit()

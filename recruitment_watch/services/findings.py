@@ -157,7 +157,7 @@ def _record_batch(
         else:
             tally.still_open += 1
             if digest != candidate.pack_digest:
-                _refresh_snapshot(session, render(candidate), subject_type, run_id, now)
+                refresh_snapshot(session, render(candidate), key, run_id, now)
     if new_rows:
         session.execute(insert(Finding), new_rows)
     session.execute(text(f"INSERT INTO {_SEEN_TABLE} (k) VALUES (:k)"), [{"k": key} for key in keys])
@@ -187,11 +187,11 @@ def new_finding_row(failure: Failure, subject_type: str, key: str, run_id: int, 
     }
 
 
-def _refresh_snapshot(session: Session, failure: Failure, subject_type: str, run_id: int, now: datetime) -> None:
+def refresh_snapshot(session: Session, failure: Failure, key: str, run_id: int, now: datetime) -> None:
     """A new pack version judged an open finding again: it now stands under that version's wording."""
     session.execute(
         update(Finding)
-        .where(Finding.open_key == open_key(failure.criterion_id, subject_type, failure.subject_id))
+        .where(Finding.open_key == key)
         .values(
             pack_version=failure.pack_version,
             pack_digest=failure.pack_digest,
@@ -200,6 +200,25 @@ def _refresh_snapshot(session: Session, failure: Failure, subject_type: str, run
             citation=failure.citation[:500],
             evidence=failure.evidence,
             last_check_run_id=run_id,
+            last_seen_at=now,
             updated_at=now,
         )  # fmt: skip
+    )
+
+
+def failure_of(
+    pack: Any, spec: Any, *, subject_id: int, agency_id: int | None, message: str, evidence: dict
+) -> Failure:
+    """A failure of criterion ``spec`` of ``pack``, worded ``message`` (both strategies build them here)."""
+    return Failure(
+        criterion_id=spec.id,
+        pack_id=pack.id,
+        pack_version=pack.version,
+        pack_digest=pack.digest,
+        subject_id=subject_id,
+        agency_id=agency_id,
+        severity=spec.severity,
+        message=message,
+        citation=f"{spec.citation.instrument}, {spec.citation.article}",
+        evidence=evidence,
     )

@@ -17,12 +17,7 @@ from recruitment_watch.checks.evaluator import Judgement, judge, prepare_subject
 from recruitment_watch.checks.subjects import judging_date
 from recruitment_watch.models import Agency, Complaint, ContractVersion, FeePayment
 from recruitment_watch.services import subject_loader
-from recruitment_watch.services.findings import Candidate, Failure, Tally, record_failures
-
-
-def citation_text(citation: dict[str, str]) -> str:
-    """How a citation reads on a finding: "instrument, article"."""
-    return f"{citation['instrument']}, {citation['article']}"
+from recruitment_watch.services.findings import Candidate, Failure, Tally, failure_of, record_failures
 
 
 class PythonStrategy:
@@ -59,7 +54,7 @@ class PythonStrategy:
             else:
                 yield row.id, row.id, subject_loader.agency_subject(session, row.id, now.date())
 
-    def judge_and_record(self, session, *, run_id, subject_type, judged, now, changed_since) -> Tally:
+    def judge_and_record(self, session, *, run_id, subject_type, judged, now, changed_since, repacked=()) -> Tally:
         """Judge every subject in scope in Python and upsert the findings."""
         from recruitment_watch.services.sweeps import scope_of
 
@@ -88,16 +83,6 @@ class PythonStrategy:
                 if not verdict.failed:
                     continue
                 finding = to_finding(Judgement(pack, criterion, verdict), subject)
-                failure = Failure(
-                    criterion_id=finding.criterion_id,
-                    pack_id=pack.id,
-                    pack_version=pack.version,
-                    pack_digest=pack.digest,
-                    subject_id=subject_id,
-                    agency_id=agency_id,
-                    severity=finding.severity,
-                    message=finding.message,
-                    citation=citation_text(finding.citation),
-                    evidence=finding.evidence,
-                )
+                failure = failure_of(pack, criterion.spec, subject_id=subject_id, agency_id=agency_id,
+                                     message=finding.message, evidence=finding.evidence)  # fmt: skip
                 yield Candidate(criterion.id, subject_id, pack.digest, failure)

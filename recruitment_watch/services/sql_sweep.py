@@ -13,24 +13,22 @@ Two phases, so that a sweep over an unchanged database does almost nothing in Py
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import func, insert, literal, or_, select, text, update
+from sqlalchemy import func, literal, or_, select, text, update
 from sqlmodel import Session
 
 from recruitment_watch.checks.packs import Criterion, Pack
-from recruitment_watch.checks.subjects import jsonable
 from recruitment_watch.checks_sql.compiler import compile_all
 from recruitment_watch.checks_sql.render import render_finding
 from recruitment_watch.checks_sql.sweep import build_sweep
 from recruitment_watch.checks_sql.verdicts import FAILED
 from recruitment_watch.models import Finding
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, FindingStatus
-from recruitment_watch.services.findings import Failure, Tally, new_finding_row, open_key
-from recruitment_watch.services.naive_sweep import citation_text
+from recruitment_watch.services.findings import Failure, Tally, failure_of, new_finding_row, open_key, refresh_snapshot
 from recruitment_watch.services.subject_sources import SOURCES
 
 STREAM_BATCH = 10_000
@@ -63,32 +61,28 @@ class SqlStrategy:
     name = "sql"
 
     def judge_and_record(
-        self, session: Session, *, run_id: int, subject_type: str, judged, now: datetime, changed_since
+        self,
+        session: Session,
+        *,
+        run_id: int,
+        subject_type: str,
+        judged,
+        now: datetime,
+        changed_since,
+        repacked: frozenset[str] = frozenset(),
     ) -> Tally:
+        """Judge and record one group; ``repacked`` names packs whose digest changed since the last successful run
+        (only their open findings can be worded under an older version)."""
         group = _Group(subject_type, judged)
         dialect = session.get_bind().dialect.name
         source = SOURCES[subject_type](now.date(), dialect, changed_since=changed_since).subquery("subjects")
-        stale = self._stale_keys(session, group)
+        stale = self._stale_keys(session, group, repacked)
         tally = Tally()
         session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {_NEW_TABLE} (subject_id INTEGER PRIMARY KEY)"))
         session.execute(text(f"DELETE FROM {_NEW_TABLE}"))
-        resolve: list[str] = []
-        # subject → "A,B," criteria to render (compact: a first sweep renders millions); refreshes kept apart.
-        to_render: dict[int, str] = {}
-        refresh_keys: set[str] = set()
-        for subject_id, failing, opened in self._diff(session, group, source, now, dialect):
-            if failing == opened and not stale:
-                tally.still_open += failing.count(",")
-                continue
-            failing_set = set(failing.split(",")) - {""} if failing else set()
-            open_set = set(opened.split(",")) - {""} if opened else set()
-            refresh = {c for c in failing_set & open_set if open_key(c, subject_type, subject_id) in stale}
-            tally.still_open += len(failing_set & open_set)
-            resolve += [open_key(c, subject_type, subject_id) for c in open_set - failing_set]
-            wanted = (failing_set - open_set) | refresh
-            if wanted:
-                to_render[subject_id] = ",".join(sorted(wanted)) + ","
-                refresh_keys.update(open_key(c, subject_type, subject_id) for c in refresh)
+        diff = _compare(self._diff(session, group, source, now, dialect), subject_type, stale)
+        tally.still_open = diff.still_open
+        resolve, to_render, refresh_keys = diff.resolve, diff.to_render, diff.refresh_keys
         if to_render:
             self._render(session, group, source, to_render, refresh_keys, run_id, now, dialect, tally)
         for start in range(0, len(resolve), 5_000):
@@ -109,10 +103,10 @@ class SqlStrategy:
         return tally
 
     @staticmethod
-    def _stale_keys(session: Session, group: _Group) -> set[str]:
+    def _stale_keys(session: Session, group: _Group, repacked: frozenset[str]) -> set[str]:
         """Open findings judged under another version of their pack (their wording is refreshed if still failing)."""
         stale: set[str] = set()
-        for pack in {pack.id: pack for pack, _c in group.judged}.values():
+        for pack in {pack.id: pack for pack, _c in group.judged if pack.id in repacked}.values():
             ids = [criterion.id for p, criterion in group.judged if p.id == pack.id]
             stale.update(
                 session.scalars(
@@ -127,7 +121,7 @@ class SqlStrategy:
         return stale
 
     @staticmethod
-    def _diff(session: Session, group: _Group, source, now: datetime, dialect: str) -> Iterator[tuple[int, str, str]]:
+    def _diff(session, group: _Group, source, now: datetime, dialect: str) -> Iterator[tuple[int, str, str]]:
         """(subject id, failing criteria "a,b", open criteria "a,b") for every subject with either, sorted lists."""
         compiled = compile_all(group.criteria, source.c, on=now.date(), now=now, dialect_name=dialect)
         judged = (
@@ -140,27 +134,21 @@ class SqlStrategy:
         for i in ordered:
             failing = failing + sa.case((judged.c[f"v{i}"] == FAILED, literal(compiled[i].criterion.id + ",")),
                                         else_=literal(""))  # fmt: skip
-        open_rows = (
-            select(Finding.subject_id, Finding.criterion_id)
+        open_list = (
+            select(_list_agg(Finding.criterion_id, dialect) + ",")
             .where(
-                Finding.status.in_(OPEN_FINDING_STATUSES),
                 Finding.subject_type == group.subject_type,
+                Finding.subject_id == judged.c.subject_id,
+                Finding.status.in_(OPEN_FINDING_STATUSES),
                 Finding.criterion_id.in_([c.id for c in group.criteria]),
             )
-            .order_by(Finding.subject_id, Finding.criterion_id)
-            .subquery("open_rows")
-        )
-        opened = (
-            select(open_rows.c.subject_id, (_list_agg(open_rows.c.criterion_id, dialect) + ",").label("ids"))
-            .group_by(open_rows.c.subject_id)
-            .subquery("opened")
-        )
+            .correlate(judged)
+            .scalar_subquery()
+            .label("open_ids")
+        )  # an index lookup per subject (ix_finding_subject): cost follows the scope, not the findings table
         failing = failing.label("failing")
-        query = (
-            select(judged.c.subject_id, failing, opened.c.ids)
-            .outerjoin(opened, opened.c.subject_id == judged.c.subject_id)
-            .where(or_(failing != literal(""), opened.c.ids.is_not(None)))
-        )
+        diffed = select(judged.c.subject_id, failing, open_list).subquery("diffed")
+        query = select(diffed).where(or_(diffed.c.failing != literal(""), diffed.c.open_ids.is_not(None)))
         for subject_id, failing_ids, open_ids in session.execute(query.execution_options(yield_per=STREAM_BATCH)):
             if open_ids and failing_ids != open_ids:
                 open_ids = ",".join(sorted(open_ids.rstrip(",").split(","))) + ","  # aggregate order is not sorted
@@ -194,48 +182,50 @@ class SqlStrategy:
                 failure = _failure(packs[criterion_id], compiled, values, subject_id, row["agency_id"])
                 key = open_key(criterion_id, group.subject_type, subject_id)
                 if key in refresh_keys:
-                    _refresh(session, failure, key, run_id, now)
+                    refresh_snapshot(session, failure, key, run_id, now)
                     continue
                 new_rows.append(new_finding_row(failure, group.subject_type, key, run_id, now))
                 tally.new += 1
                 tally.new_by_severity[failure.severity] = tally.new_by_severity.get(failure.severity, 0) + 1
                 if len(new_rows) >= STREAM_BATCH:
-                    session.execute(insert(Finding), new_rows)
+                    session.execute(Finding.__table__.insert(), new_rows)  # Core: no ORM bookkeeping per row
                     new_rows = []
         if new_rows:
-            session.execute(insert(Finding), new_rows)
+            session.execute(Finding.__table__.insert(), new_rows)  # Core: no ORM bookkeeping per row
+
+
+@dataclass
+class _DiffResult:
+    """What the diff found: findings still open, keys to resolve, subjects to render, stale keys to refresh."""
+
+    still_open: int = 0
+    resolve: list[str] = field(default_factory=list)
+    # subject → "A,B," criteria to render (compact: a first sweep renders millions)
+    to_render: dict[int, str] = field(default_factory=dict)
+    refresh_keys: set[str] = field(default_factory=set)
+
+
+def _compare(rows, subject_type: str, stale: set[str]) -> _DiffResult:
+    """Turn diff rows into work; a subject whose failing and open lists agree costs one string comparison."""
+    result = _DiffResult()
+    for subject_id, failing, opened in rows:
+        if failing == opened and not stale:
+            result.still_open += failing.count(",")
+            continue
+        failing_set = set(failing.split(",")) - {""} if failing else set()
+        open_set = set(opened.split(",")) - {""} if opened else set()
+        refresh = {c for c in failing_set & open_set if open_key(c, subject_type, subject_id) in stale}
+        result.still_open += len(failing_set & open_set)
+        result.resolve += [open_key(c, subject_type, subject_id) for c in open_set - failing_set]
+        wanted = (failing_set - open_set) | refresh
+        if wanted:
+            result.to_render[subject_id] = ",".join(sorted(wanted)) + ","
+            result.refresh_keys.update(open_key(c, subject_type, subject_id) for c in refresh)
+    return result
 
 
 def _failure(pack: Pack, compiled, values: dict[str, Any], subject_id: int, agency_id: int | None) -> Failure:
     message, evidence = render_finding(compiled, pack, values)
-    spec = compiled.criterion.spec
-    return Failure(
-        criterion_id=spec.id,
-        pack_id=pack.id,
-        pack_version=pack.version,
-        pack_digest=pack.digest,
-        subject_id=subject_id,
-        agency_id=agency_id,
-        severity=spec.severity,
-        message=message,
-        citation=citation_text({"instrument": spec.citation.instrument, "article": spec.citation.article}),
-        evidence=jsonable(evidence),
-    )
-
-
-def _refresh(session: Session, failure: Failure, key: str, run_id: int, now: datetime) -> None:
-    session.execute(
-        update(Finding)
-        .where(Finding.open_key == key)
-        .values(
-            pack_version=failure.pack_version,
-            pack_digest=failure.pack_digest,
-            severity=failure.severity,
-            message=failure.message[:2000],
-            citation=failure.citation[:500],
-            evidence=failure.evidence,
-            last_check_run_id=run_id,
-            last_seen_at=now,
-            updated_at=now,
-        )  # fmt: skip
-    )
+    # render_finding's evidence is already JSON-safe
+    return failure_of(pack, compiled.criterion.spec, subject_id=subject_id, agency_id=agency_id, message=message,
+                      evidence=evidence)  # fmt: skip

@@ -50,10 +50,11 @@ def _origin_amount(origin: ColumnElement) -> ColumnElement:
     return case((FeePayment.currency == _origin_currency(origin), FeePayment.amount_minor), else_=converted)
 
 
-def fee_totals(contract_id: int | None = None) -> sa.Subquery:
+def fee_totals(contract_id: int | None = None, contracts: Select | None = None) -> sa.Subquery:
     """Worker-paid totals per contract: USD and origin-currency sums overall and per ILO category, counts.
 
-    With ``contract_id`` only that contract's payments are read (the one-subject path).
+    With ``contract_id`` only that contract's payments are read (the one-subject path); with ``contracts`` (a
+    SELECT of ids) only theirs (incremental sweeps must not aggregate the whole ledger).
     """
     rows = (
         select(
@@ -65,6 +66,7 @@ def fee_totals(contract_id: int | None = None) -> sa.Subquery:
         )
         .join(Contract, Contract.id == FeePayment.contract_id)
         .where(FeePayment.contract_id == contract_id if contract_id is not None else sa.true())
+        .where(FeePayment.contract_id.in_(contracts) if contracts is not None else sa.true())
         .subquery("fee_rows")
     )
     counted = rows.c.category.not_in(NOT_RECRUITMENT_COST)
@@ -139,7 +141,8 @@ def changed_contract_ids(since: datetime) -> Select:
 def contract_version_source(on: date, dialect_name: str, *, changed_since: datetime | None = None) -> Select:
     """Every contract version with its predecessor, contract, worker, agency licence and fee totals."""
     version, previous = ContractVersion, aliased(ContractVersion, name="previous")
-    totals = fee_totals()
+    changed = changed_contract_ids(changed_since) if changed_since is not None else None
+    totals = fee_totals(contracts=changed)
     judging = func.coalesce(
         case((and_(version.kind == "origin_signed", version.signed_on.is_not(None)), version.signed_on)),
         case((and_(previous.kind == "origin_signed", previous.signed_on.is_not(None)), previous.signed_on)),
@@ -168,8 +171,8 @@ def contract_version_source(on: date, dialect_name: str, *, changed_since: datet
         .outerjoin(JobOrder, JobOrder.id == Contract.job_order_id)
         .outerjoin(totals, totals.c.contract_id == Contract.id)
     )
-    if changed_since is not None:
-        query = query.where(version.contract_id.in_(changed_contract_ids(changed_since)))
+    if changed is not None:
+        query = query.where(version.contract_id.in_(changed))
     return query
 
 

@@ -48,6 +48,7 @@ class Strategy(Protocol):
         judged: Judged,
         now: datetime,
         changed_since: datetime | None,
+        repacked: frozenset[str],
     ) -> Tally: ...
 
 
@@ -106,7 +107,8 @@ def run_sweep(
         with unit_of_work(engine) as session:
             tally = Tally()
             judged_by_last = {entry["id"]: entry["digest"] for entry in (last.packs if last else [])}
-            changed = {pack.id for pack in packs if not incremental or judged_by_last.get(pack.id) != pack.digest}
+            repacked = frozenset(pack.id for pack in packs if judged_by_last.get(pack.id) != pack.digest)
+            changed = {pack.id for pack in packs if not incremental or pack.id in repacked}
             since = last.started_at if incremental else None
             for subject_type in SUBJECT_TYPES:
                 for judged, changed_since in zip(_groups(packs, subject_type, changed), (None, since), strict=True):
@@ -122,6 +124,7 @@ def run_sweep(
                             judged=judged,
                             now=now,
                             changed_since=changed_since,
+                            repacked=repacked,
                         )
                     )
             session.execute(
