@@ -136,6 +136,13 @@ def _pending_blocks(engine: Engine, seed: int, contracts: int) -> list[tuple[int
     return pending
 
 
+def _refresh_statistics(engine: Engine) -> None:
+    """ANALYZE after a bulk load: without fresh statistics both planners pick poor plans for the sweeps' joins
+    (PostgreSQL's autovacuum has not seen a million COPYed rows yet; SQLite has no statistics at all)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE"))
+
+
 def load_demo(
     engine: Engine,
     *,
@@ -172,6 +179,8 @@ def load_demo(
                 progress(stop - start)
     with engine.begin() as connection:
         _resync_sequences(connection)
+    if added:
+        _refresh_statistics(engine)
     return DemoSummary(
         contracts_requested=contracts,
         contracts_added=added,
