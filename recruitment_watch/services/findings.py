@@ -116,19 +116,12 @@ def record_failures(
     if scope is not None:
         in_scope.append(Finding.subject_id.in_(scope))
     seen = text(f"SELECT k FROM {_SEEN_TABLE}").columns(k=Finding.open_key.type)
-    resolved = session.execute(
-        update(Finding)
-        .where(Finding.status.in_(OPEN_FINDING_STATUSES), *in_scope, Finding.open_key.not_in(seen.subquery().select()))
-        .values(
-            status=FindingStatus.auto_resolved.value,
-            open_key=None,
-            resolved_at=now,
-            updated_at=now,
-            last_check_run_id=run_id,
-        )  # fmt: skip
-        .execution_options(synchronize_session=False)
+    tally.resolved = auto_resolve(
+        session,
+        [Finding.status.in_(OPEN_FINDING_STATUSES), *in_scope, Finding.open_key.not_in(seen.subquery().select())],
+        run_id=run_id,
+        now=now,
     )
-    tally.resolved = resolved.rowcount or 0
     session.flush()
     return tally
 
@@ -185,6 +178,23 @@ def new_finding_row(failure: Failure, subject_type: str, key: str, run_id: int, 
         "last_check_run_id": run_id,
         "updated_at": now,
     }
+
+
+def auto_resolve(session: Session, where: list, *, run_id: int, now: datetime) -> int:
+    """Close the open findings matching ``where`` as auto-resolved (their subject passes now); returns how many."""
+    result = session.execute(
+        update(Finding)
+        .where(*where)
+        .values(
+            status=FindingStatus.auto_resolved.value,
+            open_key=None,
+            resolved_at=now,
+            updated_at=now,
+            last_check_run_id=run_id,
+        )  # fmt: skip
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
 
 
 def refresh_snapshot(session: Session, failure: Failure, key: str, run_id: int, now: datetime) -> None:

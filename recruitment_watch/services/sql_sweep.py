@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import func, literal, or_, select, text, update
+from sqlalchemy import func, literal, or_, select, text
 from sqlmodel import Session
 
 from recruitment_watch.checks.packs import Criterion, Pack
@@ -27,8 +27,16 @@ from recruitment_watch.checks_sql.render import render_finding
 from recruitment_watch.checks_sql.sweep import build_sweep
 from recruitment_watch.checks_sql.verdicts import FAILED
 from recruitment_watch.models import Finding
-from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, FindingStatus
-from recruitment_watch.services.findings import Failure, Tally, failure_of, new_finding_row, open_key, refresh_snapshot
+from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES
+from recruitment_watch.services.findings import (
+    Failure,
+    Tally,
+    auto_resolve,
+    failure_of,
+    new_finding_row,
+    open_key,
+    refresh_snapshot,
+)
 from recruitment_watch.services.subject_sources import SOURCES
 
 STREAM_BATCH = 10_000
@@ -86,19 +94,9 @@ class SqlStrategy:
         if to_render:
             self._render(session, group, source, to_render, refresh_keys, run_id, now, dialect, tally)
         for start in range(0, len(resolve), 5_000):
-            session.execute(
-                update(Finding)
-                .where(Finding.open_key.in_(resolve[start : start + 5_000]))
-                .values(
-                    status=FindingStatus.auto_resolved.value,
-                    open_key=None,
-                    resolved_at=now,
-                    updated_at=now,
-                    last_check_run_id=run_id,
-                )  # fmt: skip
-                .execution_options(synchronize_session=False)
+            tally.resolved += auto_resolve(
+                session, [Finding.open_key.in_(resolve[start : start + 5_000])], run_id=run_id, now=now
             )
-        tally.resolved = len(resolve)
         session.flush()
         return tally
 
