@@ -138,6 +138,15 @@ def changed_contract_ids(since: datetime) -> Select:
     )
 
 
+def changed_payment_ids(since: datetime) -> Select:
+    """Payments changed since ``since`` or belonging to a changed contract: a UNION of index lookups (an OR
+    over the joined source would judge every payment before filtering)."""
+    return union(
+        select(FeePayment.id).where(FeePayment.updated_at > since),
+        select(FeePayment.id).where(FeePayment.contract_id.in_(changed_contract_ids(since))),
+    )
+
+
 def contract_version_source(on: date, dialect_name: str, *, changed_since: datetime | None = None) -> Select:
     """Every contract version with its predecessor, contract, worker, agency licence and fee totals."""
     version, previous = ContractVersion, aliased(ContractVersion, name="previous")
@@ -232,9 +241,7 @@ def fee_payment_source(on: date, dialect_name: str, *, changed_since: datetime |
         .outerjoin(JobOrder, JobOrder.id == Contract.job_order_id)
     )
     if changed_since is not None:
-        query = query.where(
-            or_(payment.updated_at > changed_since, payment.contract_id.in_(changed_contract_ids(changed_since)))
-        )
+        query = query.where(payment.id.in_(changed_payment_ids(changed_since)))
     return query
 
 

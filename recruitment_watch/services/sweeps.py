@@ -21,12 +21,12 @@ from sqlalchemy import Engine, Select, select, update
 from recruitment_watch.checks.packs import Criterion, Pack
 from recruitment_watch.checks.subjects import SUBJECT_TYPES
 from recruitment_watch.db import unit_of_work
-from recruitment_watch.models import CheckRun, ContractVersion, FeePayment
+from recruitment_watch.models import CheckRun, ContractVersion
 from recruitment_watch.models.base import utc_now
 from recruitment_watch.models.vocab import RunStatus
 from recruitment_watch.services.findings import Tally
 from recruitment_watch.services.packs import active_packs
-from recruitment_watch.services.subject_sources import changed_contract_ids
+from recruitment_watch.services.subject_sources import changed_contract_ids, changed_payment_ids
 
 # Subject types whose incremental runs still judge everything.
 ALWAYS_WHOLE = frozenset({"complaint", "agency"})
@@ -58,9 +58,7 @@ def scope_of(subject_type: str, changed_since: datetime | None) -> Select | None
         return None
     if subject_type == "contract_version":
         return select(ContractVersion.id).where(ContractVersion.contract_id.in_(changed_contract_ids(changed_since)))
-    return select(FeePayment.id).where(
-        (FeePayment.updated_at > changed_since) | FeePayment.contract_id.in_(changed_contract_ids(changed_since))
-    )
+    return changed_payment_ids(changed_since)
 
 
 def _last_success(session) -> CheckRun | None:
