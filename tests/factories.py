@@ -85,3 +85,19 @@ def count_rows(session: Session, model: type) -> int:
     from sqlalchemy import func, select
 
     return session.scalar(select(func.count()).select_from(model))
+
+
+def payment_input(contract, **overrides: Any) -> dict[str, Any]:
+    """A worker's NPR payment to the contract's agency (cash, no receipt), overridable field by field."""
+    return {
+        "worker_id": contract.worker_id,
+        "contract_id": contract.id,
+        "agency_id": contract.agency_id,
+        "payee_type": "agency",
+        "category": "recruitment_service_fee",
+        "amount_minor": 5_000_000,
+        "currency": "NPR",
+        "paid_on": date(2026, 1, 20),
+        "method": "cash",
+        **overrides,
+    }

@@ -6,7 +6,7 @@ import json
 import shutil
 from datetime import date
 
-from factories import contract_input, make_contract
+from factories import contract_input, make_contract, payment_input
 from sqlalchemy import select
 
 from recruitment_watch.db import get_engine, unit_of_work
@@ -42,9 +42,7 @@ def test_packs_validate_accepts_shipped_and_rejects_a_broken_pack_whole(runner, 
 def test_checks_run_reports_counts_and_runs_history(runner, app, session):
     contract = make_contract(session)
     fees.record_fee_payment(
-        {"worker_id": contract.worker_id, "contract_id": contract.id, "agency_id": contract.agency_id,
-         "payee_type": "agency", "category": "illegitimate", "amount_minor": 100_000, "currency": "NPR",
-         "paid_on": date(2026, 1, 5), "method": "cash"},  # fmt: skip
+        payment_input(contract, category="illegitimate", amount_minor=100_000, paid_on=date(2026, 1, 5)),
         session=session,
     )
     session.commit()
@@ -86,9 +84,7 @@ def test_agency_risk_explains_and_recommends(runner, app, session):
     contract = make_contract(session)
     for number in range(4):
         fees.record_fee_payment(
-            {"worker_id": contract.worker_id, "contract_id": contract.id, "agency_id": contract.agency_id,
-             "payee_type": "agency", "category": "illegitimate", "amount_minor": 100_000 + number,
-             "currency": "NPR", "paid_on": date(2026, 1, 5), "method": "cash"},  # fmt: skip
+            payment_input(contract, category="illegitimate", amount_minor=100_000 + number, paid_on=date(2026, 1, 5)),
             session=session,
         )
     session.commit()

@@ -12,6 +12,7 @@ from factories import (
     make_contract,
     make_employer,
     make_worker,
+    payment_input,
     version_input,
 )
 from pydantic import ValidationError
@@ -130,17 +131,7 @@ def test_duplicate_licence_is_a_conflict(session):
 def test_fee_payment_records_usd_equivalent(session):
     contract = make_contract(session)
     payment = fees.record_fee_payment(
-        {
-            "worker_id": contract.worker_id,
-            "contract_id": contract.id,
-            "agency_id": contract.agency_id,
-            "payee_type": "agency",
-            "category": "recruitment_service_fee",
-            "amount_minor": 13_400_000,
-            "currency": "NPR",
-            "paid_on": date(2026, 1, 20),
-            "method": "cash",
-        },  # fmt: skip
+        payment_input(contract, amount_minor=13_400_000),
         session=session,
     )
     session.commit()
@@ -153,17 +144,7 @@ def test_fee_payment_for_someone_elses_contract_is_refused(session):
     other = make_worker(session, reference="W-0002")
     with pytest.raises(Conflict) as caught:
         fees.record_fee_payment(
-            {
-                "worker_id": other.id,
-                "contract_id": contract.id,
-                "agency_id": contract.agency_id,
-                "payee_type": "agency",
-                "category": "medical",
-                "amount_minor": 100,
-                "currency": "NPR",
-                "paid_on": date(2026, 1, 20),
-                "method": "bank",
-            },  # fmt: skip
+            payment_input(contract, worker_id=other.id, category="medical", amount_minor=100, method="bank"),
             session=session,
         )
     assert caught.value.field == "contract_id"

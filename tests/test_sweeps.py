@@ -7,10 +7,9 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
 
 import pytest
-from factories import make_contract
+from factories import make_contract, payment_input
 from sqlalchemy import func, select, update
 
 from recruitment_watch.db import unit_of_work
@@ -38,17 +37,7 @@ def one_bad_contract(session, engine):
     """A Nepal → Qatar contract whose worker paid an agency NPR 50,000 in cash without a receipt."""
     contract = make_contract(session)
     fees.record_fee_payment(
-        {
-            "worker_id": contract.worker_id,
-            "contract_id": contract.id,
-            "agency_id": contract.agency_id,
-            "payee_type": "agency",
-            "category": "recruitment_service_fee",
-            "amount_minor": 5_000_000,
-            "currency": "NPR",
-            "paid_on": date(2026, 1, 20),
-            "method": "cash",
-        },  # fmt: skip
+        payment_input(contract),
         session=session,
     )
     session.commit()

@@ -10,7 +10,7 @@ from recruitment_watch.checks_sql.compiler import CompiledCriterion, compile_cri
 from recruitment_watch.checks_sql.context import NotCompilable
 from recruitment_watch.checks_sql.flat import flat_columns, flat_table, flatten, unflatten
 from recruitment_watch.checks_sql.render import render_finding
-from recruitment_watch.checks_sql.sweep import Sweep, build_sweep, sweep_query
+from recruitment_watch.checks_sql.sweep import Sweep, build_sweep
 from recruitment_watch.checks_sql.verdicts import FAILED, NOT_APPLICABLE, OUTCOMES, PASSED, outcome_of
 
 __all__ = [
@@ -28,6 +28,5 @@ __all__ = [
     "flatten",
     "outcome_of",
     "render_finding",
-    "sweep_query",
     "unflatten",
 ]

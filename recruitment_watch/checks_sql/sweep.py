@@ -90,16 +90,3 @@ def build_sweep(
     if only_failing and compiled:
         query = query.where(or_(*(judged.c[f"v{i}"] == FAILED for i in range(len(compiled)))))
     return Sweep(query, tuple(compiled), tuple(labels))
-
-
-def sweep_query(
-    subject_type: str,
-    criteria: list[Criterion],
-    source: FromClause | Select,
-    *,
-    on: date,
-    now: datetime,
-    dialect_name: str,
-) -> Select:
-    """The SELECT of ``build_sweep`` (one row per subject failing any criterion; see the module docstring)."""
-    return build_sweep(subject_type, criteria, source, on=on, now=now, dialect_name=dialect_name).select
