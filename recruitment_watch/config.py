@@ -6,6 +6,7 @@ passed to ``create_app`` (tests). Every key has a comment; nothing here is read 
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Mapping
@@ -31,6 +32,23 @@ DEFAULTS: dict[str, Any] = {
     # Agency risk weights and thresholds (see checks.risk.RiskWeights); empty = the documented defaults:
     # low 1, medium 2, high 4, critical 8 points per open finding; watchlist at 12, suspension review at 24.
     "RISK_WEIGHTS": {},
+    # When each scheduled job runs (``recruitment-watch scheduler run``), by job id: a crontab line in UTC
+    # ("0 2 * * *"), "every N minutes|hours|seconds" (slots aligned on the clock, e.g. :00 :15 :30 :45), or "off".
+    # Only the jobs named here change; see ``recruitment-watch jobs list`` for the defaults.
+    # Environment: RW_SCHEDULES='{"sweep-full": "30 1 * * *"}' (JSON).
+    "SCHEDULES": {},
+    # A slot missed by at most this many seconds (scheduler down, long job before it) still runs, once:
+    # missed slots coalesce into the latest one.
+    "SCHEDULER_MISFIRE_GRACE_S": 6 * 3600,
+    # A waiting scheduler tries to become leader this often (seconds); it takes over this fast after the leader dies.
+    "SCHEDULER_LOCK_POLL_S": 2.0,
+    # Licence expiry warnings go to the agency this many days before the licence's last valid day.
+    "LICENCE_WARNING_DAYS": [60, 30, 7],
+    # An SLA reminder goes to the assignee when this fraction of a clock's allowance is left (0.25 of 30 days =
+    # 7.5 days before the deadline). [INFERRED] service-level design, not law.
+    "SLA_REMINDER_FRACTION": 0.25,
+    # Criteria (complaint subject) whose failure on an overdue case means "escalate to the supervising inspector".
+    "SLA_ESCALATION_CRITERIA": ["CMP-003"],
     # Set by tests; relaxes the secret-key refusal.
     "TESTING": False,
     # Set by ``flask --debug``; relaxes the secret-key refusal.
@@ -50,6 +68,13 @@ def _coerce(raw: str, default: Any) -> Any:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, dict):
+        return json.loads(raw)
+    if isinstance(default, list):
+        kind = type(default[0]) if default else str
+        return [kind(item.strip()) for item in raw.split(",") if item.strip()]
     return raw
 
 

@@ -11,8 +11,8 @@ from recruitment_watch.models import Contract
 def test_db_upgrade_current_and_check(runner):
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "database at revision 0002" in result.output
-    assert runner.invoke(args=["db", "current"]).output.strip() == "0002"
+    assert "database at revision 0003" in result.output
+    assert runner.invoke(args=["db", "current"]).output.strip() == "0003"
     checked = runner.invoke(args=["db", "check"])
     assert checked.exit_code == 0 and "no drift" in checked.output
 

@@ -61,6 +61,11 @@ def _seed_logins(session: Session, password: str, agency_org_id: int, ministry_i
         if session.scalar(select(User.id).where(User.email == email)) is None:
             organisation = session.get(user_service.Organisation, org_of[role])
             user_service.create_user(email, name, role, password, organisation=organisation, session=session)
+    # Sita reports to Imran: her overdue critical complaints escalate to him (Imran, with no supervisor, heads).
+    lead, second = (session.scalar(select(User).where(User.email == DEMO_LOGINS[i][0])) for i in (1, 2))
+    if second.supervisor_user_id is None:
+        second.supervisor_user_id = lead.id
+        session.add(second)
 
 
 def _seed_agency(session: Session, rng: random.Random, index: int, today: date) -> Agency:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from recruitment_watch.models.base import JSON_TYPE, one_of, utc_now
-from recruitment_watch.models.vocab import RunStatus
+from recruitment_watch.models.vocab import JobTrigger, NotificationKind, RunStatus
 
 
 class Report(SQLModel, table=True):
@@ -33,16 +33,48 @@ class JobRun(SQLModel, table=True):
     """One run of a scheduled job for one slot. UNIQUE(job_id, scheduled_for) makes a duplicate impossible."""
 
     __tablename__ = "job_run"
-    __table_args__ = (sa.UniqueConstraint("job_id", "scheduled_for"), one_of("status", RunStatus))
+    __table_args__ = (
+        sa.UniqueConstraint("job_id", "scheduled_for"),
+        one_of("status", RunStatus),
+        one_of("trigger", JobTrigger),
+        sa.Index("ix_job_run_job_started", "job_id", "started_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     job_id: str = Field(max_length=60)
     scheduled_for: datetime
+    trigger: str = Field(default=JobTrigger.schedule.value, max_length=16)
+    # host:pid of the process that ran (or, after a takeover, re-ran) the slot.
     runner: str = Field(max_length=120)
-    status: str = Field(default=RunStatus.running.value, max_length=16)
+    attempts: int = Field(default=1)
+    status: str = Field(default=RunStatus.running.value, max_length=16, index=True)
     started_at: datetime = Field(default_factory=utc_now)
     finished_at: datetime | None = None
+    # What the run did, in one line ("3 reminders, 1 escalation"; "not available: …" for a skipped slot).
+    detail: str | None = Field(default=None, max_length=2000)
     error: str | None = None
+    traceback: str | None = None
+
+
+class Notification(SQLModel, table=True):
+    """A message to one user (SLA reminder, escalation, licence warning); ``dedupe_key`` sends each once."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "dedupe_key"),
+        one_of("kind", NotificationKind),
+        sa.Index("ix_notification_user_unread", "user_id", "read_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE")
+    kind: str = Field(max_length=24)
+    subject_type: str = Field(max_length=24)
+    subject_id: int
+    message: str = Field(max_length=1000)
+    dedupe_key: str = Field(max_length=160)
+    created_at: datetime = Field(default_factory=utc_now)
+    read_at: datetime | None = None
 
 
 class AuditEvent(SQLModel, table=True):

@@ -37,6 +37,8 @@ class User(Timestamped, table=True):
     password_hash: str = Field(max_length=255)
     totp_secret: str | None = Field(default=None, max_length=64)
     is_active: bool = Field(default=True)
+    # The inspector an overdue critical complaint escalates to (an inspector with none is a supervisor).
+    supervisor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     last_login_at: datetime | None = None
 
 

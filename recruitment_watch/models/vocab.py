@@ -194,6 +194,23 @@ class RunStatus(StrEnum):
     skipped = "skipped"
 
 
+class JobTrigger(StrEnum):
+    """Why a job slot ran: its schedule, the one catch-up after downtime, adopted from a dead leader, or by hand."""
+
+    schedule = "schedule"
+    catch_up = "catch_up"
+    takeover = "takeover"
+    manual = "manual"
+
+
+class NotificationKind(StrEnum):
+    sla_due_soon = "sla_due_soon"
+    sla_overdue = "sla_overdue"
+    sla_escalated = "sla_escalated"
+    licence_expiring = "licence_expiring"
+    licence_expired = "licence_expired"
+
+
 class DecisionKind(StrEnum):
     warning = "warning"
     demerit_points = "demerit_points"
