@@ -9,6 +9,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from apiflask import APIFlask
 from flask import Flask
 
 from recruitment_watch.paths import shipped_dir
@@ -16,7 +17,7 @@ from recruitment_watch.paths import shipped_dir
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app. ``config`` (tests) overrides the instance file and ``RW_*`` environment variables."""
-    from recruitment_watch import cli, db, web
+    from recruitment_watch import api, cli, db, web
     from recruitment_watch.config import (
         DEFAULTS,
         default_database_url,
@@ -25,8 +26,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         refuse_unsafe,
     )
 
-    app = Flask(
+    app = APIFlask(
         __name__,
+        title="recruitment_watch API",
+        version="1.0.0",
+        spec_path="/api/v1/openapi.json",
+        docs_path="/api/v1/docs",
         instance_path=os.environ.get("RW_INSTANCE_PATH") or None,
         instance_relative_config=True,
         template_folder=str(shipped_dir("templates")),
@@ -46,5 +51,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     web.init_app(app)
+    api.init_app(app)
     cli.init_app(app)
     return app

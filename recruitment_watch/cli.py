@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
     from recruitment_watch.checks_cli import agencies_group, checks_group, packs_group
     from recruitment_watch.demo.command import demo_command
     from recruitment_watch.devtools.command import bench_group
+    from recruitment_watch.keys_cli import keys_group
     from recruitment_watch.scheduler_cli import jobs_group, notifications_group, scheduler_group
 
     app.cli.add_command(db_group)
@@ -63,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(scheduler_group)
     app.cli.add_command(jobs_group)
     app.cli.add_command(notifications_group)
+    app.cli.add_command(keys_group)
 
 
 def _create_app(*_args: object) -> Flask:

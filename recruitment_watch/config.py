@@ -49,6 +49,13 @@ DEFAULTS: dict[str, Any] = {
     "SLA_REMINDER_FRACTION": 0.25,
     # Criteria (complaint subject) whose failure on an overdue case means "escalate to the supervising inspector".
     "SLA_ESCALATION_CRITERIA": ["CMP-003"],
+    # Public licence verification (GET /api/v1/agencies/verify): requests per client IP (Flask-Limiter syntax).
+    "API_VERIFY_RATE_LIMIT": "30 per minute",
+    # Where rate-limit counters live: memory:// is per process (N gunicorn workers allow N x the limit);
+    # redis://host:6379 shares them.
+    "API_RATELIMIT_STORAGE_URI": "memory://",
+    # Largest request body accepted (bytes); a 1,000-contract bulk request is about 2.5 MB.
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     # Set by tests; relaxes the secret-key refusal.
     "TESTING": False,
     # Set by ``flask --debug``; relaxes the secret-key refusal.

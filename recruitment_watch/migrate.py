@@ -42,3 +42,10 @@ def drift(engine: Engine) -> list[Any]:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"render_as_batch": True})
         return compare_metadata(context, SQLModel.metadata)
+
+
+def head_revision() -> str:
+    """The newest revision the package ships."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from recruitment_watch import migrate
 from recruitment_watch.db import get_engine
 from recruitment_watch.models import Contract
 
@@ -11,8 +12,8 @@ from recruitment_watch.models import Contract
 def test_db_upgrade_current_and_check(runner):
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "database at revision 0003" in result.output
-    assert runner.invoke(args=["db", "current"]).output.strip() == "0003"
+    assert f"database at revision {migrate.head_revision()} " in result.output
+    assert runner.invoke(args=["db", "current"]).output.strip() == migrate.head_revision()
     checked = runner.invoke(args=["db", "check"])
     assert checked.exit_code == 0 and "no drift" in checked.output
 

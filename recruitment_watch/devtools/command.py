@@ -39,3 +39,33 @@ def bench_sweep(contracts: int, sample: int, seed: int, database_url: str | None
         finally:
             if cluster is not None:
                 cluster.stop()
+
+
+@bench_group.command("api")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn -w")
+@click.option("--seconds", default=20.0, show_default=True, type=click.FloatRange(1, 600), help="Per phase, at most.")
+@click.option("--count", default=5_000, show_default=True, type=click.IntRange(10, 1_000_000),
+              help="Contracts per phase, at most.")  # fmt: skip
+@click.option("--bulk-size", default=100, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Client threads.")
+@click.option("--postgres", is_flag=True, help="Use a throwaway PostgreSQL cluster instead of a SQLite file.")
+def bench_api(workers: int, seconds: float, count: int, bulk_size: int, threads: int, postgres: bool) -> None:
+    """Contract POSTs per second under gunicorn (single and bulk), against a bare Flask hello endpoint."""
+    from pathlib import Path
+
+    from recruitment_watch.devtools.bench_api import run_api_benchmark
+
+    cluster = None
+    with tempfile.TemporaryDirectory(prefix="rw-bench-api-") as folder:
+        if postgres:
+            from recruitment_watch.devtools.pg_cluster import start_cluster
+
+            cluster = start_cluster()
+        url = cluster.url if cluster else f"sqlite:///{folder}/bench.sqlite3"
+        try:
+            click.echo(f"API benchmark: gunicorn -w {workers}, {threads} client threads, {url.split('://')[0]}")
+            run_api_benchmark(url, Path(folder), workers=workers, seconds=seconds, count=count, bulk_size=bulk_size,
+                              threads=threads, echo=click.echo)  # fmt: skip
+        finally:
+            if cluster is not None:
+                cluster.stop()

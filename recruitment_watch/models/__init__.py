@@ -5,7 +5,7 @@ from recruitment_watch.models.complaints import Complaint, ComplaintAttachment, 
 from recruitment_watch.models.contracts import Contract, ContractVersion, JobOrder
 from recruitment_watch.models.fees import FeePayment
 from recruitment_watch.models.findings import CheckRun, Decision, Finding
-from recruitment_watch.models.operations import AuditEvent, JobRun, Notification, Report
+from recruitment_watch.models.operations import AuditEvent, IdempotencyRecord, JobRun, Notification, Report
 from recruitment_watch.models.organisations import ApiKey, Organisation, User, UserSession
 from recruitment_watch.models.workers import Worker, WorkerIdentity
 
@@ -24,6 +24,7 @@ __all__ = [
     "Employer",
     "FeePayment",
     "Finding",
+    "IdempotencyRecord",
     "JobOrder",
     "JobRun",
     "LicenceEvent",

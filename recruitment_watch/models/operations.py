@@ -93,3 +93,23 @@ class AuditEvent(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON_TYPE)
     prev_hash: str | None = Field(default=None, max_length=64)
     hash: str = Field(max_length=64, unique=True)
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first answer to an API POST sent with an ``Idempotency-Key``: a retry gets it back, nothing is redone.
+
+    Written in the same transaction as what the request created, so a record exists iff its effects do.
+    """
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
+    key: str = Field(max_length=200)
+    # "POST /api/v1/contracts" and the SHA-256 of the body: the same key with another request is refused.
+    endpoint: str = Field(max_length=200)
+    request_sha256: str = Field(max_length=64)
+    status_code: int
+    body: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_TYPE)
+    created_at: datetime = Field(default_factory=utc_now, index=True)

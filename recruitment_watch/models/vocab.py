@@ -211,6 +211,20 @@ class NotificationKind(StrEnum):
     licence_expired = "licence_expired"
 
 
+class ApiScope(StrEnum):
+    """What an API key may do; which scopes an organisation may hold depends on its kind (services.api_keys)."""
+
+    contracts_read = "contracts:read"
+    contracts_write = "contracts:write"
+    fees_read = "fees:read"
+    fees_write = "fees:write"
+    findings_read = "findings:read"
+    findings_respond = "findings:respond"
+    complaints_read = "complaints:read"
+    complaints_write = "complaints:write"
+    sweeps_run = "sweeps:run"
+
+
 class DecisionKind(StrEnum):
     warning = "warning"
     demerit_points = "demerit_points"

@@ -8,6 +8,8 @@ from pydantic import Field, model_validator
 
 from recruitment_watch.models.vocab import DocumentHolder, Payer, Sex, VersionKind, WagePeriod
 from recruitment_watch.schemas.common import (
+    MAX_AMOUNT_MINOR,
+    MAX_ID,
     CountryCode,
     CurrencyCode,
     IscoCode,
@@ -40,12 +42,14 @@ class ContractVersionInput(StrictInput):
     """The terms of a contract at one stage (offer, origin-signed, destination-registered, amendment)."""
 
     kind: VersionKind
-    basic_wage_minor: int = Field(ge=0, description="Basic wage per wage_period, in minor units (cents).")
+    basic_wage_minor: int = Field(
+        ge=0, le=MAX_AMOUNT_MINOR, description="Basic wage per wage_period, in minor units (cents)."
+    )
     wage_currency: CurrencyCode
     wage_period: WagePeriod = WagePeriod.month
-    food_allowance_minor: int | None = Field(default=None, ge=0)
-    housing_allowance_minor: int | None = Field(default=None, ge=0)
-    transport_allowance_minor: int | None = Field(default=None, ge=0)
+    food_allowance_minor: int | None = Field(default=None, ge=0, le=MAX_AMOUNT_MINOR)
+    housing_allowance_minor: int | None = Field(default=None, ge=0, le=MAX_AMOUNT_MINOR)
+    transport_allowance_minor: int | None = Field(default=None, ge=0, le=MAX_AMOUNT_MINOR)
     food_provided: bool = False
     housing_provided: bool = False
     hours_per_day: int | None = Field(default=None, ge=0, le=24)
@@ -60,7 +64,7 @@ class ContractVersionInput(StrictInput):
     worksite_country: CountryCode
     job_title: ShortText
     isco_code: IscoCode | None = None
-    employer_id: int = Field(gt=0)
+    employer_id: int = Field(gt=0, le=MAX_ID)
     return_ticket_by: Payer | None = None
     recruitment_costs_borne_by: Payer | None = None
     deductions: list[str] = Field(default_factory=list, max_length=20)
@@ -79,10 +83,10 @@ class ContractInput(StrictInput):
     """A contract with at least one version, in the order the versions were agreed."""
 
     reference: Reference
-    agency_id: int = Field(gt=0)
-    employer_id: int = Field(gt=0)
-    worker_id: int = Field(gt=0)
-    job_order_id: int | None = Field(default=None, gt=0)
+    agency_id: int = Field(gt=0, le=MAX_ID)
+    employer_id: int = Field(gt=0, le=MAX_ID)
+    worker_id: int = Field(gt=0, le=MAX_ID)
+    job_order_id: int | None = Field(default=None, gt=0, le=MAX_ID)
     origin_country: CountryCode
     destination_country: CountryCode
     sector: ShortText

@@ -7,21 +7,21 @@ from datetime import date
 from pydantic import Field, model_validator
 
 from recruitment_watch.models.vocab import FeeCategory, PayeeType, PaymentMethod, PaymentStage
-from recruitment_watch.schemas.common import CurrencyCode, StrictInput
+from recruitment_watch.schemas.common import MAX_AMOUNT_MINOR, MAX_ID, CurrencyCode, StrictInput
 
 
 class FeePaymentInput(StrictInput):
     """One payment by a worker in the recruitment chain."""
 
-    worker_id: int = Field(gt=0)
-    contract_id: int | None = Field(default=None, gt=0)
-    agency_id: int = Field(gt=0)
-    sub_agent_id: int | None = Field(default=None, gt=0)
+    worker_id: int = Field(gt=0, le=MAX_ID)
+    contract_id: int | None = Field(default=None, gt=0, le=MAX_ID)
+    agency_id: int = Field(gt=0, le=MAX_ID)
+    sub_agent_id: int | None = Field(default=None, gt=0, le=MAX_ID)
     payee_type: PayeeType
     payee_name: str | None = Field(default=None, max_length=200)
     payee_licensed: bool | None = None
     category: FeeCategory
-    amount_minor: int = Field(ge=0)
+    amount_minor: int = Field(ge=0, le=MAX_AMOUNT_MINOR)
     currency: CurrencyCode
     paid_on: date
     method: PaymentMethod

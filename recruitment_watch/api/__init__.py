@@ -1,0 +1,78 @@
+"""REST API v1 (APIFlask, OpenAPI 3.1 at /api/v1/openapi.json, docs at /api/v1/docs).
+
+Thin edge: each operation authenticates the key, validates the body, calls one service and shapes the answer.
+Errors are RFC 9457 problem documents (``problems.py``); the spec is post-processed so it says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIFlask
+from apiflask.exceptions import HTTPError
+from flask import Response, request
+
+from recruitment_watch.api.problems import (
+    MEDIA_TYPE,
+    ApiProblem,
+    from_http_status,
+    from_service_error,
+    from_validation_detail,
+    problem_response,
+)
+from recruitment_watch.services.errors import ServiceError
+
+API_PREFIX = "/api/"
+
+
+def init_app(app: APIFlask) -> None:
+    """Register the API blueprint, error handling, rate limiting and the spec post-processing."""
+    from recruitment_watch.api import casework_views, public_views, submissions_views  # noqa: F401  (operations)
+    from recruitment_watch.api.blueprint import SECURITY, bp
+    from recruitment_watch.api.openapi import finish_spec
+    from recruitment_watch.api.rate_limit import limiter
+
+    app.config["SECURITY_SCHEMES"] = {
+        SECURITY: {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An organisation's API key (`recruitment-watch keys create`): `Authorization: Bearer rwk_…`",
+        }
+    }
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["API_RATELIMIT_STORAGE_URI"]
+    app.register_blueprint(bp)
+    limiter.init_app(app)
+    app.errorhandler(ApiProblem)(problem_response)
+    app.errorhandler(ServiceError)(_service_error)
+    app.error_processor(_http_error)
+    app.spec_processor(finish_spec)
+
+
+def _service_error(exc: ServiceError) -> Any:
+    """A service error that reached the edge: NotFound → 404, Conflict → 409, others 422 (API only)."""
+    if not request.path.startswith(API_PREFIX):
+        raise exc
+    return problem_response(from_service_error(exc))
+
+
+def _http_error(error: HTTPError) -> Any:
+    """APIFlask's errors: problem documents under /api/, a plain page elsewhere."""
+    if not request.path.startswith(API_PREFIX):
+        return Response(
+            f"{error.status_code} {error.message}\n",
+            status=error.status_code,
+            mimetype="text/plain",
+            headers=error.headers,
+        )
+    if error.status_code in (400, 422) and isinstance(error.detail, dict) and error.detail:
+        problem = from_validation_detail(error.status_code, error.detail)
+    else:
+        problem = from_http_status(error.status_code, _message(error), headers=error.headers)
+    response = problem_response(problem)
+    response.mimetype = MEDIA_TYPE
+    return response
+
+
+def _message(error: HTTPError) -> str | None:
+    generic = {"Not Found", "Method Not Allowed", "Bad Request", "Internal Server Error"}
+    return None if error.message in generic else error.message

@@ -1,0 +1,204 @@
+"""Agency submissions through the API: contracts (with their worker and versions) and fee payments.
+
+The agency is the API key's, never the body's. A worker is given inline (registered on first use, reused by
+reference afterwards) or as ``{"id": …}``; an id or reference of a worker who has no contract with this agency is
+refused, so one agency cannot attach records to another agency's workers. Each submission is all or nothing; a
+bulk submission runs each item in its own SAVEPOINT, so a bad item never blocks or half-writes the good ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import Field, ValidationError, create_model
+from sqlalchemy import select
+from sqlmodel import Session
+
+from recruitment_watch.checks.evaluator import WouldBeFinding
+from recruitment_watch.models import Contract, FeePayment, Worker
+from recruitment_watch.schemas.common import MAX_ID, StrictInput
+from recruitment_watch.schemas.contracts import ContractInput, WorkerInput
+from recruitment_watch.schemas.fees import FeePaymentInput
+from recruitment_watch.services.api_keys import Actor
+from recruitment_watch.services.contracts import register_worker, submit_contract
+from recruitment_watch.services.errors import Conflict, NotFound, ServiceError
+from recruitment_watch.services.fees import record_fee_payment
+from recruitment_watch.services.preview import preview
+
+T = TypeVar("T")
+
+
+def _without(model: type, *names: str, **changes: Any) -> dict[str, Any]:
+    fields = {name: (info.annotation, info) for name, info in model.model_fields.items() if name not in names}
+    fields.update(changes)
+    return fields
+
+
+class WorkerRef(StrictInput):
+    """A worker already on one of your agency's contracts, by id."""
+
+    id: int = Field(gt=0, le=MAX_ID)
+
+
+ApiContractInput = create_model(
+    "ApiContractInput",
+    __base__=StrictInput,
+    __doc__="A contract submitted by an agency: its worker (inline, or {id} of one already on your contracts) and "
+    "its versions, oldest first.",
+    **_without(ContractInput, "agency_id", "worker_id", worker=(WorkerInput | WorkerRef, ...)),
+)
+
+ApiFeePaymentInput = create_model(
+    "ApiFeePaymentInput",
+    __base__=StrictInput,
+    __doc__="A fee payment a worker made, recorded by the agency (the agency is the API key's).",
+    **_without(FeePaymentInput, "agency_id"),
+)
+
+
+def _storable(text: str) -> str:
+    """Text safe to echo and store: NUL and lone surrogates (e.g. from a hostile field name) shown as escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One reason an item was rejected, naming the field (dotted path) when there is one."""
+
+    field: str | None
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.field is not None:
+            object.__setattr__(self, "field", _storable(self.field))
+        object.__setattr__(self, "message", _storable(self.message))
+
+
+class Rejected(Exception):
+    """An item that cannot be accepted, with every reason."""
+
+    def __init__(self, errors: Sequence[FieldError], *, kind: str = "validation") -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in errors))
+        self.errors = list(errors)
+        self.kind = kind
+
+
+def _field_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
+    return [
+        FieldError(prefix + ".".join(str(part) for part in error["loc"]) or None, error["msg"])
+        for error in exc.errors()
+    ]
+
+
+def _checked(model: type[T], payload: Any) -> T:
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise Rejected(_field_errors(exc)) from exc
+
+
+def _service_errors(call: Callable[[], T], *, prefix: str = "") -> T:
+    try:
+        return call()
+    except ValidationError as exc:
+        raise Rejected(_field_errors(exc, prefix)) from exc
+    except NotFound as exc:
+        raise Rejected([FieldError(prefix + (exc.field or "") or None, str(exc))], kind="not_found") from exc
+    except Conflict as exc:
+        raise Rejected([FieldError(prefix + (exc.field or "") or None, str(exc))], kind="conflict") from exc
+    except ServiceError as exc:
+        raise Rejected([FieldError(prefix + (exc.field or "") or None, str(exc))]) from exc
+
+
+def _require_agency(actor: Actor) -> int:
+    if actor.agency_id is None:
+        raise Rejected(
+            [FieldError(None, "this organisation has no registered agency; ask the ministry to link it")],
+            kind="forbidden",
+        )
+    return actor.agency_id
+
+
+def _agency_has_worker(session: Session, agency_id: int, worker_id: int) -> bool:
+    return (
+        session.scalar(select(Contract.id).where(Contract.agency_id == agency_id, Contract.worker_id == worker_id))
+        is not None
+    )
+
+
+def _worker_for(session: Session, agency_id: int, submitted: Any) -> int:
+    worker = submitted.worker
+    if isinstance(worker, WorkerRef):
+        if not _agency_has_worker(session, agency_id, worker.id):
+            raise Rejected([FieldError("worker.id", f"worker {worker.id} does not exist")], kind="not_found")
+        return worker.id
+    existing = session.scalar(select(Worker.id).where(Worker.reference == worker.reference))
+    if existing is not None:
+        if _agency_has_worker(session, agency_id, existing):
+            return existing
+        raise Rejected(
+            [FieldError("worker.reference", f"worker reference {worker.reference} is already in use")],
+            kind="conflict",
+        )
+    return _service_errors(lambda: register_worker(worker, session=session), prefix="worker.").id
+
+
+@dataclass
+class AcceptedContract:
+    """A stored contract and what the criteria say about it."""
+
+    contract: Contract
+    preview: list[WouldBeFinding] = field(default_factory=list)
+
+
+def submit_agency_contract(actor: Actor, payload: Mapping[str, Any] | Any, *, session: Session) -> AcceptedContract:
+    """Store one contract for the actor's agency (all or nothing); ``Rejected`` says why not, field by field."""
+    agency_id = _require_agency(actor)
+    submitted = payload if isinstance(payload, ApiContractInput) else _checked(ApiContractInput, payload)
+    worker_id = _worker_for(session, agency_id, submitted)
+    data = {**submitted.model_dump(exclude={"worker"}), "agency_id": agency_id, "worker_id": worker_id}
+    contract_input = _service_errors(lambda: ContractInput.model_validate(data))
+    contract = _service_errors(lambda: submit_contract(contract_input, session=session))
+    return AcceptedContract(contract, _service_errors(lambda: preview(contract_input, session=session)))
+
+
+def record_agency_payment(actor: Actor, payload: Mapping[str, Any] | Any, *, session: Session) -> FeePayment:
+    """Store one fee payment for the actor's agency; the contract and worker must be the agency's own."""
+    agency_id = _require_agency(actor)
+    submitted = payload if isinstance(payload, ApiFeePaymentInput) else _checked(ApiFeePaymentInput, payload)
+    if not _agency_has_worker(session, agency_id, submitted.worker_id):
+        raise Rejected([FieldError("worker_id", f"worker {submitted.worker_id} does not exist")], kind="not_found")
+    if submitted.contract_id is not None:
+        owner = session.scalar(select(Contract.agency_id).where(Contract.id == submitted.contract_id))
+        if owner != agency_id:
+            raise Rejected(
+                [FieldError("contract_id", f"contract {submitted.contract_id} does not exist")], kind="not_found"
+            )
+    data = {**submitted.model_dump(), "agency_id": agency_id}
+    return _service_errors(lambda: record_fee_payment(data, session=session))
+
+
+@dataclass
+class ItemOutcome:
+    """One bulk item's answer."""
+
+    index: int
+    accepted: Any | None = None
+    errors: list[FieldError] = field(default_factory=list)
+
+
+def submit_bulk(items: Sequence[Any], submit: Callable[[Any], Any], *, session: Session) -> list[ItemOutcome]:
+    """Run ``submit`` on each item inside its own SAVEPOINT: good items stay, bad ones leave nothing."""
+    outcomes = []
+    for index, item in enumerate(items):
+        savepoint = session.begin_nested()
+        try:
+            accepted = submit(item)
+            savepoint.commit()
+            outcomes.append(ItemOutcome(index, accepted=accepted))
+        except Rejected as exc:
+            savepoint.rollback()
+            outcomes.append(ItemOutcome(index, errors=exc.errors))
+    return outcomes

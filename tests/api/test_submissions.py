@@ -1,0 +1,165 @@
+"""Agencies submit contracts and fee payments through the API: previews, field-level rejections, bulk, idempotency."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from recruitment_watch.db import get_engine, unit_of_work
+from recruitment_watch.models import Contract, ContractVersion, FeePayment, IdempotencyRecord, Worker
+
+from .conftest import contract_body
+
+
+def count(app, model) -> int:
+    with unit_of_work(get_engine(app)) as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_an_agency_submits_a_contract_and_gets_the_cited_preview(app, client, world):
+    response = client.post("/api/v1/contracts", json=contract_body(world.employer_id), headers=world.agency_a.headers)
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["status"] == "accepted"
+    contract = body["contract"]
+    assert contract["reference"] == "CT-API-1" and contract["agency_id"] == world.agency_a.agency_id
+    assert [v["kind"] for v in contract["versions"]] == ["offer", "origin_signed"]
+    assert contract["updated_at"] and len(contract["versions"][1]["content_sha256"]) == 64
+    assert body["preview"], "the demo contract breaks some criteria"
+    first = body["preview"][0]
+    assert first["citation"]["instrument"] and first["criterion_id"] and first["message"]
+    fetched = client.get(f"/api/v1/contracts/{contract['id']}", headers=world.agency_a.headers).get_json()
+    assert fetched == contract
+
+
+def test_a_bad_contract_is_refused_field_by_field_and_writes_nothing(app, client, world):
+    body = contract_body(world.employer_id)
+    body["versions"][1]["hours_per_day"] = 30
+    body["surprise"] = 1
+    response = client.post("/api/v1/contracts", json=body, headers=world.agency_a.headers)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert problem["type"] == "/api/v1/problems/validation-error" and problem["status"] == 422
+    fields = {error["field"] for error in problem["errors"]}
+    assert {"versions.1.hours_per_day", "surprise"} <= fields
+    assert count(app, Contract) == count(app, Worker) == count(app, ContractVersion) == 0
+
+
+def test_the_agency_comes_from_the_key_not_the_body(client, world):
+    body = contract_body(world.employer_id, agency_id=world.agency_b.agency_id)
+    problem = client.post("/api/v1/contracts", json=body, headers=world.agency_a.headers).get_json()
+    assert problem["status"] == 422 and [e["field"] for e in problem["errors"]] == ["agency_id"]
+
+
+def test_bulk_accepts_the_good_items_and_rejects_the_bad_ones_without_half_writes(app, client, world):
+    good_1 = contract_body(world.employer_id, "CT-B-1")
+    bad = contract_body(world.employer_id, "CT-B-2")
+    bad["versions"][0]["employer_id"] = 999_999  # unknown employer: found only after the worker was registered
+    good_2 = contract_body(world.employer_id, "CT-B-3")
+    response = client.post(
+        "/api/v1/contracts/bulk",
+        json={"items": [good_1, bad, good_2, {"reference": "x"}]},
+        headers=world.agency_a.headers,
+    )
+    assert response.status_code == 200
+    result = response.get_json()
+    assert (result["accepted"], result["rejected"]) == (2, 2)
+    statuses = [(r["index"], r["status"]) for r in result["results"]]
+    assert statuses == [(0, "accepted"), (1, "rejected"), (2, "accepted"), (3, "rejected")]
+    assert result["results"][1]["errors"] == [
+        {"field": "versions.0.employer_id", "message": "employer 999999 does not exist"}
+    ]
+    assert result["results"][0]["preview"] and result["results"][0]["reference"] == "CT-B-1"
+    with unit_of_work(get_engine(app)) as session:
+        assert sorted(session.scalars(select(Contract.reference)).all()) == ["CT-B-1", "CT-B-3"]
+        # the rejected item's worker (registered before its contract failed) was rolled back with it
+        assert sorted(session.scalars(select(Worker.reference)).all()) == ["W-CT-B-1", "W-CT-B-3"]
+
+
+def test_a_retried_post_with_the_same_idempotency_key_returns_the_first_answer(app, client, world):
+    headers = {**world.agency_a.headers, "Idempotency-Key": "5f1c-retry-1"}
+    first = client.post("/api/v1/contracts", json=contract_body(world.employer_id), headers=headers)
+    again = client.post("/api/v1/contracts", json=contract_body(world.employer_id), headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.get_json() == first.get_json() and again.headers["Idempotent-Replayed"] == "true"
+    assert count(app, Contract) == 1 and count(app, IdempotencyRecord) == 1
+    other = client.post("/api/v1/contracts", json=contract_body(world.employer_id, "CT-OTHER"), headers=headers)
+    assert other.status_code == 422
+    assert other.get_json()["type"] == "/api/v1/problems/idempotency-key-reused"
+    # the same key string belongs to each organisation separately
+    theirs = client.post(
+        "/api/v1/contracts",
+        json=contract_body(world.employer_id, "CT-B"),
+        headers={**world.agency_b.headers, "Idempotency-Key": "5f1c-retry-1"},
+    )
+    assert theirs.status_code == 201 and count(app, Contract) == 2
+
+
+def test_fee_payments_only_for_the_agencys_own_workers_and_contracts(app, client, world):
+    contract = client.post(
+        "/api/v1/contracts", json=contract_body(world.employer_id), headers=world.agency_a.headers
+    ).get_json()["contract"]
+    payment = {
+        "worker_id": contract["worker_id"],
+        "contract_id": contract["id"],
+        "payee_type": "agency",
+        "category": "recruitment_service_fee",
+        "amount_minor": 5_000_000,
+        "currency": "NPR",
+        "paid_on": "2026-01-20",
+        "method": "cash",
+    }
+    stored = client.post("/api/v1/fee-payments", json=payment, headers=world.agency_a.headers)
+    assert stored.status_code == 201 and stored.get_json()["amount_usd_minor"] > 0
+    foreign = client.post("/api/v1/fee-payments", json=payment, headers=world.agency_b.headers)
+    assert foreign.status_code == 404 and foreign.get_json()["errors"][0]["field"] == "worker_id"
+    bulk = client.post(
+        "/api/v1/fee-payments/bulk",
+        json={"items": [payment, {**payment, "amount_minor": -1}]},
+        headers=world.agency_a.headers,
+    ).get_json()
+    assert [r["status"] for r in bulk["results"]] == ["accepted", "rejected"]
+    assert bulk["results"][1]["errors"][0]["field"] == "amount_minor"
+    assert count(app, FeePayment) == 2
+
+
+def test_lists_page_by_cursor_in_update_order_and_sync_by_updated_since(client, world):
+    for index in range(5):
+        client.post(
+            "/api/v1/contracts", json=contract_body(world.employer_id, f"CT-L-{index}"), headers=world.agency_a.headers
+        )
+    seen, cursor = [], None
+    while True:
+        query = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/api/v1/contracts", query_string=query, headers=world.agency_a.headers).get_json()
+        seen += [item["reference"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [f"CT-L-{i}" for i in range(5)]
+    newest = client.get("/api/v1/contracts", headers=world.agency_a.headers).get_json()["items"][-1]["updated_at"]
+    since = client.get("/api/v1/contracts", query_string={"updated_since": newest}, headers=world.agency_a.headers)
+    assert [item["reference"] for item in since.get_json()["items"]] == ["CT-L-4"]
+    assert client.get("/api/v1/contracts", headers=world.agency_b.headers).get_json()["items"] == []
+    bad = client.get("/api/v1/contracts", query_string={"cursor": "nonsense!"}, headers=world.agency_a.headers)
+    assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "query:cursor"
+
+
+def test_a_worker_is_reused_by_id_or_reference_only_by_the_agency_that_has_them(client, world):
+    first = client.post("/api/v1/contracts", json=contract_body(world.employer_id), headers=world.agency_a.headers)
+    worker_id = first.get_json()["contract"]["worker_id"]
+    by_id = contract_body(world.employer_id, "CT-2", worker={"id": worker_id})
+    assert client.post("/api/v1/contracts", json=by_id, headers=world.agency_a.headers).status_code == 201
+    same_reference = contract_body(world.employer_id, "CT-3")
+    same_reference["worker"]["reference"] = "W-CT-API-1"
+    reused = client.post("/api/v1/contracts", json=same_reference, headers=world.agency_a.headers).get_json()
+    assert reused["contract"]["worker_id"] == worker_id
+    foreign = client.post(
+        "/api/v1/contracts",
+        json=contract_body(world.employer_id, "CT-4", worker={"id": worker_id}),
+        headers=world.agency_b.headers,
+    )
+    assert foreign.status_code == 404 and foreign.get_json()["errors"][0]["field"] == "worker.id"
+    same_reference["reference"] = "CT-5"
+    taken = client.post("/api/v1/contracts", json=same_reference, headers=world.agency_b.headers)
+    assert taken.status_code == 409 and taken.get_json()["errors"][0]["field"] == "worker.reference"
