@@ -19,6 +19,17 @@ from sqlmodel import Session
 ENGINE_KEY = "rw.engine"
 
 
+# Execution option: open the transaction with BEGIN IMMEDIATE on SQLite (take the write lock first, waiting up to
+# busy_timeout). A deferred transaction that reads, then writes after another connection committed, fails at once
+# with SQLITE_BUSY (its snapshot is stale); requests that will write must start IMMEDIATE. Ignored on PostgreSQL.
+SQLITE_BEGIN_IMMEDIATE = "rw_sqlite_begin_immediate"
+
+
+def begin_writing(session: Session) -> None:
+    """Start ``session``'s next transaction as a writer (BEGIN IMMEDIATE on SQLite). Call before any statement."""
+    session.connection(execution_options={SQLITE_BEGIN_IMMEDIATE: True})
+
+
 def is_sqlite(url: str) -> bool:
     """True for SQLite URLs (the embedded default)."""
     return url.startswith("sqlite")
@@ -42,7 +53,8 @@ def _install_sqlite_pragmas(engine: Engine, busy_timeout_s: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(SQLITE_BEGIN_IMMEDIATE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, *, echo: bool = False, busy_timeout_s: int = 30) -> Engine:

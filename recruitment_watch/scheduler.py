@@ -152,9 +152,7 @@ class JobRunner:
             result = spec.body(self.context())
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
-            job_runs.finish_run(
-                self.engine, run_id, RunStatus.failed, error=error, traceback=traceback.format_exc()
-            )
+            job_runs.finish_run(self.engine, run_id, RunStatus.failed, error=error, traceback=traceback.format_exc())
             log.exception("job %s slot %s: failed: %s", job_id, slot.isoformat(), error)
             return SlotOutcome(job_id, slot, RunStatus.failed, error)
         job_runs.finish_run(self.engine, run_id, result.status, detail=result.detail)

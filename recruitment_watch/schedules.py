@@ -38,7 +38,7 @@ def parse_schedule(text: str) -> BaseTrigger | None:
         return CronTrigger.from_crontab(cleaned, timezone=UTC)
     except ValueError as exc:
         raise ScheduleError(
-            f"schedule {text!r}: {exc}; use a crontab line in UTC (\"0 2 * * *\"), \"every 15 minutes\" or \"off\""
+            f'schedule {text!r}: {exc}; use a crontab line in UTC ("0 2 * * *"), "every 15 minutes" or "off"'
         ) from exc
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from recruitment_watch.api.problems import ApiProblem
-from recruitment_watch.db import get_session
+from recruitment_watch.db import begin_writing, get_session
 from recruitment_watch.models import IdempotencyRecord
 from recruitment_watch.models.vocab import ApiScope
 from recruitment_watch.services.api_keys import Actor, authenticate
@@ -79,12 +79,31 @@ def _replay(record: IdempotencyRecord) -> Response:
     return response
 
 
-def writes(view: Callable) -> Callable:
-    """Commit the view's work once; with an Idempotency-Key, answer a retry with the first answer."""
+def start_writing() -> None:
+    """End the request's reads and open its write transaction (BEGIN IMMEDIATE on SQLite: the write lock first).
+
+    Views that do heavy read-only work (validation, the criteria preview) call this after it, so the write lock
+    is held only while storing; other writing views get it from ``writes`` before they run.
+    """
+    session = get_session()
+    session.commit()
+    begin_writing(session)
+
+
+def writes(view: Callable | None = None, *, prepares_first: bool = False) -> Callable:
+    """Commit the view's work once; with an Idempotency-Key, answer a retry with the first answer.
+
+    Unless ``prepares_first`` (the view calls ``start_writing`` itself), the write transaction opens before the
+    view runs.
+    """
+    if view is None:
+        return lambda inner: writes(inner, prepares_first=prepares_first)
 
     @wraps(view)
     def committed(*args: Any, **kwargs: Any) -> Response:
         session = get_session()
+        if not prepares_first:
+            start_writing()
         key = request.headers.get(IDEMPOTENCY_HEADER)
         if key is None:
             response = view(*args, **kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from recruitment_watch.api.blueprint import SECURITY, bp
-from recruitment_watch.api.guards import current_actor, json_response, requires, writes
+from recruitment_watch.api.guards import current_actor, json_response, requires, start_writing, writes
 from recruitment_watch.api.models import (
     BulkInput,
     BulkItemResult,
@@ -30,17 +30,22 @@ from recruitment_watch.services.submissions import (
     AcceptedContract,
     ApiContractInput,
     ApiFeePaymentInput,
+    PreparedContract,
     Rejected,
+    prepare_agency_contract,
     record_agency_payment,
-    submit_agency_contract,
+    store_agency_contract,
     submit_bulk,
 )
 
 
-def contracts_out(contracts: list[Contract]) -> list[ContractOut]:
-    """Contracts with their versions (one query for the whole page)."""
+def contracts_out(contracts: list[Contract], known: list[ContractVersion] | None = None) -> list[ContractOut]:
+    """Contracts with their versions (``known``, or one query for the whole page)."""
     versions: dict[int, list[ContractVersionOut]] = {contract.id: [] for contract in contracts}
-    if contracts:
+    if known is not None:
+        for row in known:
+            versions[row.contract_id].append(ContractVersionOut.model_validate(row))
+    elif contracts:
         rows = get_session().scalars(
             select(ContractVersion)
             .where(ContractVersion.contract_id.in_(list(versions)))
@@ -56,12 +61,13 @@ def preview_out(accepted: AcceptedContract) -> list[PreviewFinding]:
 
 
 def accepted_out(accepted: AcceptedContract) -> ContractAccepted:
-    return ContractAccepted(contract=contracts_out([accepted.contract])[0], preview=preview_out(accepted))
+    contract = contracts_out([accepted.contract], accepted.versions)[0]
+    return ContractAccepted(contract=contract, preview=preview_out(accepted))
 
 
 @bp.post("/contracts")
 @requires(ApiScope.contracts_write)
-@writes
+@writes(prepares_first=True)
 @bp.input(ApiContractInput, arg_name="body")
 @bp.output(
     ContractAccepted,
@@ -72,8 +78,11 @@ def accepted_out(accepted: AcceptedContract) -> ContractAccepted:
 @bp.doc(summary="Submit a contract", security=SECURITY, operation_id="submitContract")
 def submit_contract(body: ApiContractInput):
     """Store a contract for your agency with its versions (all or nothing) and get the criteria preview."""
+    actor, session = current_actor(), get_session()
     try:
-        accepted = submit_agency_contract(current_actor(), body, session=get_session())
+        prepared = prepare_agency_contract(actor, body, session=session)
+        start_writing()
+        accepted = store_agency_contract(actor, prepared, session=session)
     except Rejected as exc:
         raise from_rejected(exc) from exc
     return json_response(accepted_out(accepted), 201)
@@ -81,16 +90,27 @@ def submit_contract(body: ApiContractInput):
 
 @bp.post("/contracts/bulk")
 @requires(ApiScope.contracts_write)
-@writes
+@writes(prepares_first=True)
 @bp.input(BulkInput, arg_name="body")
 @bp.output(BulkResult, description="Each item accepted (with its preview) or rejected with field-level reasons")
 @bp.doc(summary="Submit up to 1,000 contracts", security=SECURITY, operation_id="submitContractsBulk")
 def submit_contracts_bulk(body: BulkInput):
     """Each item is stored or rejected on its own; a bad item never blocks or half-writes the good ones."""
     actor, session = current_actor(), get_session()
-    outcomes = submit_bulk(
-        body.items, lambda item: submit_agency_contract(actor, item, session=session), session=session
-    )
+    prepared: list[PreparedContract | Rejected] = []
+    for item in body.items:  # checks and previews first, outside the write lock
+        try:
+            prepared.append(prepare_agency_contract(actor, item, session=session))
+        except Rejected as exc:
+            prepared.append(exc)
+    start_writing()
+
+    def store(item: PreparedContract | Rejected) -> AcceptedContract:
+        if isinstance(item, Rejected):
+            raise item
+        return store_agency_contract(actor, item, session=session)
+
+    outcomes = submit_bulk(prepared, store, session=session)
     results = []
     for outcome in outcomes:
         if outcome.accepted is not None:

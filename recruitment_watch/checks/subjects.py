@@ -22,7 +22,7 @@ from recruitment_watch.checks.errors import SubjectError
 
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-Lang = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+Lang = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]  # ISO 639-1, or 639-2/3 where no 2-letter code exists
 SubjectType = Literal["agency", "contract_version", "fee_payment", "complaint"]
 SUBJECT_TYPES: tuple[str, ...] = get_args(SubjectType)
 AgencyStatus = Literal["active", "renewed", "suspended", "cancelled", "expired", "surrendered", "delisted", "banned"]

@@ -112,6 +112,7 @@ def _load(port: int, requests: list[tuple[str, str, bytes, int]], headers: dict,
     deadline = time.monotonic() + seconds
     counter = iter(range(len(requests)))
     done = {"requests": 0, "items": 0, "errors": 0}
+    samples: list[str] = []
 
     def worker() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -123,13 +124,17 @@ def _load(port: int, requests: list[tuple[str, str, bytes, int]], headers: dict,
             try:
                 connection.request(method, path, body=body, headers=headers)
                 response = connection.getresponse()
-                response.read()
+                answer = response.read()
                 ok = response.status < 300
+                if not ok and len(samples) < 3:
+                    samples.append(f"{response.status} {answer[:300]!r}")
                 if response.getheader("Connection", "").lower() == "close":
                     connection.close()
-            except (OSError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException) as exc:
                 connection.close()
                 ok = False
+                if len(samples) < 3:
+                    samples.append(repr(exc))
             done["requests"] += 1
             done["items"] += items if ok else 0
             done["errors"] += 0 if ok else 1
@@ -138,6 +143,8 @@ def _load(port: int, requests: list[tuple[str, str, bytes, int]], headers: dict,
     with ThreadPoolExecutor(threads) as pool:
         for _ in range(threads):
             pool.submit(worker)
+    for sample in samples:
+        print(f"  error sample: {sample}", file=sys.stderr)
     return done["requests"], done["items"], time.perf_counter() - started, done["errors"]
 
 

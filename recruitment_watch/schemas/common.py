@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+
+from recruitment_watch.services.fx import SUPPORTED_CURRENCIES
 
 # Row ids and money are 32-bit integer columns: larger values are refused at the edge, never sent to the database.
 MAX_ID = 2_147_483_647
 # Amounts in minor units, with head-room for the US-dollar equivalent computed from them (about 5 million units).
 MAX_AMOUNT_MINOR = 500_000_000
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+# A currency the reference-rate table knows (every amount gets a US-dollar equivalent when stored).
+CurrencyCode = Literal[tuple(sorted(SUPPORTED_CURRENCIES))]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 IscoCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,4}$")]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

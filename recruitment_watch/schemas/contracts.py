@@ -78,6 +78,13 @@ class ContractVersionInput(StrictInput):
     joint_liability_clause: bool = False
     attested: bool = False
 
+    @model_validator(mode="after")
+    def _monthly_wage_in_range(self) -> ContractVersionInput:
+        periods_per_month = {"month": 1, "week": 52 / 12, "day": 26, "hour": 208}[self.wage_period.value]
+        if self.basic_wage_minor * periods_per_month > MAX_AMOUNT_MINOR:
+            raise ValueError(f"the monthly equivalent of basic_wage_minor exceeds {MAX_AMOUNT_MINOR} minor units")
+        return self
+
 
 class ContractInput(StrictInput):
     """A contract with at least one version, in the order the versions were agreed."""

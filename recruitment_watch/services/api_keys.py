@@ -11,11 +11,12 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session
 
+from recruitment_watch.db import SQLITE_BEGIN_IMMEDIATE
 from recruitment_watch.models import Agency, ApiKey, Organisation
 from recruitment_watch.models.base import pack_list, unpack_list, utc_now
 from recruitment_watch.models.vocab import ApiScope, OrganisationKind
@@ -113,19 +114,21 @@ def authenticate(raw: str, *, session: Session) -> Actor | None:
     parts = raw.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         return None
-    key = session.scalar(select(ApiKey).where(ApiKey.prefix == parts[1]))
-    if key is None or not hmac.compare_digest(key.key_hash, _digest(raw.strip())) or key.revoked_at is not None:
+    found = session.execute(
+        select(ApiKey, Organisation, Agency.id)
+        .join(Organisation, Organisation.id == ApiKey.organisation_id)
+        .outerjoin(Agency, Agency.organisation_id == Organisation.id)
+        .where(ApiKey.prefix == parts[1])
+    ).first()
+    if found is None:
         return None
-    organisation = session.get(Organisation, key.organisation_id)
+    key, organisation, agency_id = found
+    if not hmac.compare_digest(key.key_hash, _digest(raw.strip())) or key.revoked_at is not None:
+        return None
     now = utc_now()
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
-        key.last_used_at = now
-        session.add(key)
-        session.commit()
+        _touch(session, key.id, now)
     kind = OrganisationKind(organisation.kind)
-    agency_id = None
-    if kind is OrganisationKind.agency:
-        agency_id = session.scalar(select(Agency.id).where(Agency.organisation_id == organisation.id))
     return Actor(
         organisation_id=organisation.id,
         organisation_kind=kind,
@@ -134,6 +137,13 @@ def authenticate(raw: str, *, session: Session) -> Actor | None:
         key_prefix=key.prefix,
         agency_id=agency_id,
     )
+
+
+def _touch(session: Session, key_id: int, now: datetime) -> None:
+    """Record the key's use in a short transaction of its own (never inside the request's)."""
+    with session.get_bind().connect().execution_options(**{SQLITE_BEGIN_IMMEDIATE: True}) as connection:
+        connection.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=now))
+        connection.commit()
 
 
 def revoke_key(prefix: str, *, session: Session) -> ApiKey:

@@ -187,9 +187,10 @@ def _escalate(
     heads: list[int],
 ) -> None:
     targets = escalation_targets(session, complaint, heads)
-    names = ", ".join(
-        session.scalars(select(User.full_name).where(User.id.in_(targets)).order_by(User.id)).all()
-    ) or "nobody (no supervising inspector is registered)"
+    names = (
+        ", ".join(session.scalars(select(User.full_name).where(User.id.in_(targets)).order_by(User.id)).all())
+        or "nobody (no supervising inspector is registered)"
+    )
     message = (
         f"Complaint {complaint.reference} escalated: {' and '.join(overdue_clocks)} overdue; "
         f"{'; '.join(reasons)}. Escalated to {names}."
@@ -197,9 +198,7 @@ def _escalate(
     complaint.escalated_at = now
     session.add(complaint)
     session.add(
-        ComplaintEvent(
-            complaint_id=complaint.id, kind=ComplaintEventKind.escalation.value, internal=True, body=message
-        )
+        ComplaintEvent(complaint_id=complaint.id, kind=ComplaintEventKind.escalation.value, internal=True, body=message)
     )
     notify(
         session,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from recruitment_watch.models import Agency, Contract, ContractVersion, Employer, Worker, WorkerIdentity
@@ -18,13 +18,18 @@ from recruitment_watch.services.version_hash import version_sha256
 _IDENTITY_FIELDS = ("full_name", "passport_no", "phone")
 
 
+def unsaved_worker(checked: WorkerInput) -> Worker:
+    """The pseudonymous worker row for an input, not added to any session (identifying fields left out)."""
+    facts = checked.model_dump(exclude=set(_IDENTITY_FIELDS))
+    return Worker.model_validate({**facts, "languages": pack_list(checked.languages)})
+
+
 def register_worker(data: WorkerInput | Mapping[str, Any], *, session: Session) -> Worker:
     """Add a worker; identifying fields go to ``worker_identity``, the rest to the pseudonymous ``worker`` row."""
     checked = WorkerInput.model_validate(data)
     if session.scalar(select(Worker.id).where(Worker.reference == checked.reference)) is not None:
         raise Conflict(f"worker {checked.reference} already exists", field="reference")
-    facts = checked.model_dump(exclude=set(_IDENTITY_FIELDS))
-    worker = Worker.model_validate({**facts, "languages": pack_list(checked.languages)})
+    worker = unsaved_worker(checked)
     session.add(worker)
     session.flush()
     session.add(WorkerIdentity(worker_id=worker.id, **checked.model_dump(include=set(_IDENTITY_FIELDS))))
@@ -86,20 +91,38 @@ def add_contract_version(
 
 def submit_contract(data: ContractInput | Mapping[str, Any], *, session: Session) -> Contract:
     """Create a contract with all its versions, in order. Invalid input raises before anything is written."""
+    return store_contract(data, session=session)[0]
+
+
+def store_contract(
+    data: ContractInput | Mapping[str, Any], *, session: Session
+) -> tuple[Contract, list[ContractVersion]]:
+    """``submit_contract``, also returning the stored versions (oldest first)."""
     checked = ContractInput.model_validate(data)
     _require(session, Agency, checked.agency_id, "agency_id")
-    _require(session, Employer, checked.employer_id, "employer_id")
     _require(session, Worker, checked.worker_id, "worker_id")
+    wanted = {checked.employer_id, *(terms.employer_id for terms in checked.versions)}
+    names = dict(session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(wanted))).all())
+    if checked.employer_id not in names:
+        raise NotFound(f"employer {checked.employer_id} does not exist", field="employer_id")
     for index, terms in enumerate(checked.versions):
-        _require(session, Employer, terms.employer_id, f"versions.{index}.employer_id")
+        if terms.employer_id not in names:
+            raise NotFound(f"employer {terms.employer_id} does not exist", field=f"versions.{index}.employer_id")
     if session.scalar(select(Contract.id).where(Contract.reference == checked.reference)) is not None:
         raise Conflict(f"contract {checked.reference} already exists", field="reference")
     contract = Contract.model_validate(checked.model_dump(exclude={"versions"}))
     session.add(contract)
     session.flush()
-    for terms in checked.versions:
-        add_contract_version(contract.id, terms, session=session)
-    return contract
+    previous = None
+    rows = []
+    for seq, terms in enumerate(checked.versions, start=1):
+        row = version_row(contract.id, seq, terms, names[terms.employer_id], previous)
+        rows.append(row)
+        previous = row["content_sha256"]
+    # One executemany through Core: the rows are already validated input, and ORM objects would only cost time.
+    ids = session.scalars(insert(ContractVersion).returning(ContractVersion.id, sort_by_parameter_order=True), rows)
+    versions = [ContractVersion.model_construct(id=row_id, **row) for row_id, row in zip(ids.all(), rows, strict=True)]
+    return contract, versions
 
 
 def contract_versions(contract_id: int, *, session: Session) -> list[ContractVersion]:

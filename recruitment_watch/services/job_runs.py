@@ -122,8 +122,7 @@ def slot_taken(engine: Engine, job_id: str, slot: datetime) -> bool:
     """Whether any run (whatever its outcome) exists for the slot."""
     with unit_of_work(engine) as session:
         return (
-            session.scalar(select(JobRun.id).where(JobRun.job_id == job_id, JobRun.scheduled_for == slot))
-            is not None
+            session.scalar(select(JobRun.id).where(JobRun.job_id == job_id, JobRun.scheduled_for == slot)) is not None
         )
 
 
@@ -138,11 +137,7 @@ def recent_runs(engine: Engine, *, job_ids: Sequence[str] = (), limit: int = 20,
 
 def latest_by_job(engine: Engine) -> dict[str, JobRun]:
     """Each job's most recent run."""
-    newest = (
-        select(JobRun.job_id, func.max(JobRun.scheduled_for).label("slot")).group_by(JobRun.job_id).subquery()
-    )
-    query = select(JobRun).join(
-        newest, (JobRun.job_id == newest.c.job_id) & (JobRun.scheduled_for == newest.c.slot)
-    )
+    newest = select(JobRun.job_id, func.max(JobRun.scheduled_for).label("slot")).group_by(JobRun.job_id).subquery()
+    query = select(JobRun).join(newest, (JobRun.job_id == newest.c.job_id) & (JobRun.scheduled_for == newest.c.slot))
     with unit_of_work(engine) as session:
         return {run.job_id: run for run in session.scalars(query).all()}

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from recruitment_watch.checks.evaluator import WouldBeFinding, evaluate_subject
@@ -51,11 +52,17 @@ def _terms(version: Any, seq: int, employer_name: str, today: date) -> dict[str,
     return terms
 
 
-def preview(data: ContractInput | Mapping[str, Any], *, session: Session) -> list[WouldBeFinding]:
-    """Would-be findings for a contract input (one per criterion, first version that breaks it)."""
-    checked = ContractInput.model_validate(data)
+def preview(
+    data: ContractInput | Mapping[str, Any], *, session: Session, worker: Worker | None = None
+) -> list[WouldBeFinding]:
+    """Would-be findings for a contract input (one per criterion, first version that breaks it).
+
+    ``worker`` judges a worker not stored yet (an API submission with the worker inline); its ``worker_id`` in
+    ``data`` is then not looked up.
+    """
+    checked = data if isinstance(data, ContractInput) else ContractInput.model_validate(data)
     agency = session.get(Agency, checked.agency_id)
-    worker = session.get(Worker, checked.worker_id)
+    worker = worker or session.get(Worker, checked.worker_id)
     for row, field in ((agency, "agency_id"), (worker, "worker_id")):
         if row is None:
             raise NotFound(f"{field.removesuffix('_id')} {getattr(checked, field)} does not exist", field=field)
@@ -66,9 +73,11 @@ def preview(data: ContractInput | Mapping[str, Any], *, session: Session) -> lis
     packs = active_packs()
     found: dict[str, WouldBeFinding] = {}
     previous = None
+    wanted = {version.employer_id for version in checked.versions}
+    names = dict(session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(wanted))).all())
+    fees = fee_totals_of(session, None, checked.origin_country)
     for seq, version in enumerate(checked.versions, start=1):
-        employer = session.get(Employer, version.employer_id)
-        terms = _terms(version, seq, employer.name if employer else "", today)
+        terms = _terms(version, seq, names.get(version.employer_id, ""), today)
         if terms["kind"] == "offer" and not signed:
             terms["kind"] = "origin_signed"
         subject = {
@@ -77,7 +86,7 @@ def preview(data: ContractInput | Mapping[str, Any], *, session: Session) -> lis
             "contract": facts,
             "worker": worker_facts(worker),
             "agency": agency_licence(agency),
-            "fees": fee_totals_of(session, None, checked.origin_country),
+            "fees": fees,
         }
         for finding in evaluate_subject(packs, "contract_version", subject, on=today):
             found.setdefault(finding.criterion_id, finding)

@@ -17,12 +17,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from recruitment_watch.checks.evaluator import WouldBeFinding
-from recruitment_watch.models import Contract, FeePayment, Worker
+from recruitment_watch.models import Contract, ContractVersion, FeePayment, Worker
 from recruitment_watch.schemas.common import MAX_ID, StrictInput
 from recruitment_watch.schemas.contracts import ContractInput, WorkerInput
 from recruitment_watch.schemas.fees import FeePaymentInput
 from recruitment_watch.services.api_keys import Actor
-from recruitment_watch.services.contracts import register_worker, submit_contract
+from recruitment_watch.services.contracts import register_worker, store_contract, unsaved_worker
 from recruitment_watch.services.errors import Conflict, NotFound, ServiceError
 from recruitment_watch.services.fees import record_fee_payment
 from recruitment_watch.services.preview import preview
@@ -151,17 +151,60 @@ class AcceptedContract:
 
     contract: Contract
     preview: list[WouldBeFinding] = field(default_factory=list)
+    versions: list[ContractVersion] = field(default_factory=list)
+
+
+@dataclass
+class PreparedContract:
+    """A checked submission and its preview, computed before any write (so the write lock is held briefly)."""
+
+    submitted: Any
+    contract_input: ContractInput
+    preview: list[WouldBeFinding]
+
+
+def _worker_to_judge(session: Session, agency_id: int, submitted: Any) -> tuple[Worker, int]:
+    """The worker the preview judges: the agency's own (by id or reference) or the inline one, not stored yet."""
+    worker = submitted.worker
+    if isinstance(worker, WorkerRef):
+        if not _agency_has_worker(session, agency_id, worker.id):
+            raise Rejected([FieldError("worker.id", f"worker {worker.id} does not exist")], kind="not_found")
+        return session.get(Worker, worker.id), worker.id
+    existing = session.scalar(select(Worker).where(Worker.reference == worker.reference))
+    if existing is not None:
+        if _agency_has_worker(session, agency_id, existing.id):
+            return existing, existing.id
+        raise Rejected(
+            [FieldError("worker.reference", f"worker reference {worker.reference} is already in use")],
+            kind="conflict",
+        )
+    return unsaved_worker(worker), MAX_ID  # placeholder id: the worker is registered when the contract is stored
+
+
+def prepare_agency_contract(actor: Actor, payload: Mapping[str, Any] | Any, *, session: Session) -> PreparedContract:
+    """Check a submission and compute its preview; reads only. ``Rejected`` says why not, field by field."""
+    agency_id = _require_agency(actor)
+    submitted = payload if isinstance(payload, ApiContractInput) else _checked(ApiContractInput, payload)
+    worker, worker_id = _worker_to_judge(session, agency_id, submitted)
+    data = {**submitted.model_dump(exclude={"worker"}), "agency_id": agency_id, "worker_id": worker_id}
+    contract_input = _service_errors(lambda: ContractInput.model_validate(data))
+    findings = _service_errors(lambda: preview(contract_input, session=session, worker=worker))
+    return PreparedContract(submitted, contract_input, findings)
+
+
+def store_agency_contract(actor: Actor, prepared: PreparedContract, *, session: Session) -> AcceptedContract:
+    """Store a prepared submission (registering its inline worker); all or nothing."""
+    worker_id = prepared.contract_input.worker_id
+    if worker_id == MAX_ID:  # a new worker when prepared: register it, unless someone did meanwhile
+        worker_id = _worker_for(session, _require_agency(actor), prepared.submitted)
+    contract_input = prepared.contract_input.model_copy(update={"worker_id": worker_id})
+    contract, versions = _service_errors(lambda: store_contract(contract_input, session=session))
+    return AcceptedContract(contract, prepared.preview, versions)
 
 
 def submit_agency_contract(actor: Actor, payload: Mapping[str, Any] | Any, *, session: Session) -> AcceptedContract:
-    """Store one contract for the actor's agency (all or nothing); ``Rejected`` says why not, field by field."""
-    agency_id = _require_agency(actor)
-    submitted = payload if isinstance(payload, ApiContractInput) else _checked(ApiContractInput, payload)
-    worker_id = _worker_for(session, agency_id, submitted)
-    data = {**submitted.model_dump(exclude={"worker"}), "agency_id": agency_id, "worker_id": worker_id}
-    contract_input = _service_errors(lambda: ContractInput.model_validate(data))
-    contract = _service_errors(lambda: submit_contract(contract_input, session=session))
-    return AcceptedContract(contract, _service_errors(lambda: preview(contract_input, session=session)))
+    """Prepare and store one contract for the actor's agency."""
+    return store_agency_contract(actor, prepare_agency_contract(actor, payload, session=session), session=session)
 
 
 def record_agency_payment(actor: Actor, payload: Mapping[str, Any] | Any, *, session: Session) -> FeePayment:

@@ -52,9 +52,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("job_run", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "trigger", sqlmodel.sql.sqltypes.AutoString(length=16), server_default="schedule", nullable=False
-            )
+            sa.Column("trigger", sqlmodel.sql.sqltypes.AutoString(length=16), server_default="schedule", nullable=False)
         )
         batch_op.add_column(sa.Column("attempts", sa.Integer(), server_default="1", nullable=False))
         batch_op.add_column(sa.Column("detail", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True))
