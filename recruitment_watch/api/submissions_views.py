@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response
 from sqlalchemy import select
 
 from recruitment_watch.api.blueprint import SECURITY, bp
@@ -30,6 +34,7 @@ from recruitment_watch.services.submissions import (
     AcceptedContract,
     ApiContractInput,
     ApiFeePaymentInput,
+    ItemOutcome,
     PreparedContract,
     Rejected,
     prepare_agency_contract,
@@ -54,6 +59,20 @@ def contracts_out(contracts: list[Contract], known: list[ContractVersion] | None
         for row in rows:
             versions[row.contract_id].append(ContractVersionOut.model_validate(row))
     return [ContractOut.model_validate(c).model_copy(update={"versions": versions[c.id]}) for c in contracts]
+
+
+def bulk_answer(outcomes: list[ItemOutcome], describe: Callable[[Any], dict[str, Any]]) -> Response:
+    """The answer to a bulk request: each item accepted (described by ``describe``) or rejected with its reasons."""
+    results = [
+        BulkItemResult(index=o.index, status="accepted", **describe(o.accepted))
+        if o.accepted is not None
+        else BulkItemResult(
+            index=o.index, status="rejected", errors=[FieldProblem(field=e.field, message=e.message) for e in o.errors]
+        )
+        for o in outcomes
+    ]
+    accepted = sum(1 for result in results if result.status == "accepted")
+    return json_response(BulkResult(accepted=accepted, rejected=len(results) - accepted, results=results))
 
 
 def preview_out(accepted: AcceptedContract) -> list[PreviewFinding]:
@@ -111,24 +130,14 @@ def submit_contracts_bulk(body: BulkInput):
         return store_agency_contract(actor, item, session=session)
 
     outcomes = submit_bulk(prepared, store, session=session)
-    results = []
-    for outcome in outcomes:
-        if outcome.accepted is not None:
-            contract = outcome.accepted.contract
-            results.append(
-                BulkItemResult(
-                    index=outcome.index,
-                    status="accepted",
-                    id=contract.id,
-                    reference=contract.reference,
-                    preview=preview_out(outcome.accepted),
-                )
-            )
-        else:
-            errors = [FieldProblem(field=e.field, message=e.message) for e in outcome.errors]
-            results.append(BulkItemResult(index=outcome.index, status="rejected", errors=errors))
-    accepted = sum(1 for result in results if result.status == "accepted")
-    return json_response(BulkResult(accepted=accepted, rejected=len(results) - accepted, results=results))
+    return bulk_answer(
+        outcomes,
+        lambda accepted: {
+            "id": accepted.contract.id,
+            "reference": accepted.contract.reference,
+            "preview": preview_out(accepted),
+        },
+    )
 
 
 @bp.get("/contracts")
@@ -187,16 +196,7 @@ def record_payments_bulk(body: BulkInput):
     outcomes = submit_bulk(
         body.items, lambda item: record_agency_payment(actor, item, session=session), session=session
     )
-    results = [
-        BulkItemResult(index=o.index, status="accepted", id=o.accepted.id)
-        if o.accepted is not None
-        else BulkItemResult(
-            index=o.index, status="rejected", errors=[FieldProblem(field=e.field, message=e.message) for e in o.errors]
-        )
-        for o in outcomes
-    ]
-    accepted = sum(1 for result in results if result.status == "accepted")
-    return json_response(BulkResult(accepted=accepted, rejected=len(results) - accepted, results=results))
+    return bulk_answer(outcomes, lambda payment: {"id": payment.id})
 
 
 @bp.get("/fee-payments")

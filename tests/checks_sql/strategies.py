@@ -96,7 +96,7 @@ def field_strategy(name: str, annotation: Any) -> st.SearchStrategy:
         return inner
     if origin is Annotated:
         pattern = _pattern(annotation)
-        pools = {r"^[A-Z]{2}$": COUNTRIES, r"^[A-Z]{3}$": CURRENCIES, r"^[a-z]{2}$": LANGS}
+        pools = {r"^[A-Z]{2}$": COUNTRIES, r"^[A-Z]{3}$": CURRENCIES, r"^[a-z]{2,3}$": LANGS}
         if pattern in pools:
             return st.sampled_from(pools[pattern])
         return field_strategy(name, get_args(annotation)[0])
