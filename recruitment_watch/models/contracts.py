@@ -46,7 +46,11 @@ class Contract(Timestamped, table=True):
     """One worker's employment contract, recruited by an agency for a foreign employer."""
 
     __tablename__ = "contract"
-    __table_args__ = (sa.Index("ix_contract_corridor", "origin_country", "destination_country"),)
+    __table_args__ = (
+        sa.Index("ix_contract_corridor", "origin_country", "destination_country"),
+        # Covers the agencies' 12-month deployment counts (a range on the departure date, no table read).
+        sa.Index("ix_contract_deployed_departure", "deployed", "departure_on", "agency_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=40, unique=True)
