@@ -79,3 +79,14 @@ def test_a_peer_organisation_never_sees_the_record_in_lists(client, world, recor
                 assert response.get_json()["items"] == [], (path, tenant)
             else:
                 assert response.status_code == 403, (path, tenant)
+
+
+def test_the_spec_is_openapi_3_1_and_the_docs_page_is_served(client):
+    spec = client.get("/api/v1/openapi.json")
+    assert spec.status_code == 200 and spec.get_json()["openapi"].startswith("3.1")
+    assert spec.get_json()["components"]["securitySchemes"]["ApiKey"]["scheme"] == "bearer"
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200 and docs.mimetype == "text/html"
+    assert b"/api/v1/openapi.json" in docs.data
+    problems = client.get("/api/v1/problems").get_json()
+    assert {"type": "/api/v1/problems/not-found", "title": "Not found"}.items() <= problems[3].items()
