@@ -18,7 +18,7 @@ from recruitment_watch.models import User
 from recruitment_watch.models.base import utc_now
 from recruitment_watch.models.vocab import RunStatus
 from recruitment_watch.scheduler import JobRunner, SchedulerProcess
-from recruitment_watch.schedules import ScheduleError, describe, next_slot, parse_schedule
+from recruitment_watch.schedules import describe, next_slot, parse_schedule
 from recruitment_watch.services import job_runs
 from recruitment_watch.services.notifications import inbox, mark_read
 
@@ -27,7 +27,7 @@ def _checked_config() -> dict:
     config = dict(current_app.config)
     try:
         check_schedules(config)
-    except (ValueError, ScheduleError) as exc:
+    except ValueError as exc:  # ScheduleError is one
         raise click.UsageError(str(exc)) from exc
     return config
 

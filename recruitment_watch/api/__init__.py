@@ -13,7 +13,6 @@ from apiflask.exceptions import HTTPError
 from flask import Response, request
 
 from recruitment_watch.api.problems import (
-    MEDIA_TYPE,
     ApiProblem,
     from_http_status,
     from_service_error,
@@ -68,9 +67,7 @@ def _http_error(error: HTTPError) -> Any:
         problem = from_validation_detail(error.status_code, error.detail)
     else:
         problem = from_http_status(error.status_code, _message(error), headers=error.headers)
-    response = problem_response(problem)
-    response.mimetype = MEDIA_TYPE
-    return response
+    return problem_response(problem)
 
 
 def _message(error: HTTPError) -> str | None:

@@ -128,21 +128,25 @@ def _agency_has_worker(session: Session, agency_id: int, worker_id: int) -> bool
     )
 
 
-def _worker_for(session: Session, agency_id: int, submitted: Any) -> int:
+def _known_worker(session: Session, agency_id: int, submitted: Any) -> Worker | None:
+    """The agency's own worker named by id or by reference; None for an inline worker not registered yet.
+
+    An id or reference of a worker with no contract at this agency is refused (``Rejected``).
+    """
     worker = submitted.worker
     if isinstance(worker, WorkerRef):
         if not _agency_has_worker(session, agency_id, worker.id):
             raise Rejected([FieldError("worker.id", f"worker {worker.id} does not exist")], kind="not_found")
-        return worker.id
-    existing = session.scalar(select(Worker.id).where(Worker.reference == worker.reference))
-    if existing is not None:
-        if _agency_has_worker(session, agency_id, existing):
-            return existing
+        return session.get(Worker, worker.id)
+    existing = session.scalar(select(Worker).where(Worker.reference == worker.reference))
+    if existing is None:
+        return None
+    if not _agency_has_worker(session, agency_id, existing.id):
         raise Rejected(
             [FieldError("worker.reference", f"worker reference {worker.reference} is already in use")],
             kind="conflict",
         )
-    return _service_errors(lambda: register_worker(worker, session=session), prefix="worker.").id
+    return existing
 
 
 @dataclass
@@ -161,50 +165,40 @@ class PreparedContract:
     submitted: Any
     contract_input: ContractInput
     preview: list[WouldBeFinding]
-
-
-def _worker_to_judge(session: Session, agency_id: int, submitted: Any) -> tuple[Worker, int]:
-    """The worker the preview judges: the agency's own (by id or reference) or the inline one, not stored yet."""
-    worker = submitted.worker
-    if isinstance(worker, WorkerRef):
-        if not _agency_has_worker(session, agency_id, worker.id):
-            raise Rejected([FieldError("worker.id", f"worker {worker.id} does not exist")], kind="not_found")
-        return session.get(Worker, worker.id), worker.id
-    existing = session.scalar(select(Worker).where(Worker.reference == worker.reference))
-    if existing is not None:
-        if _agency_has_worker(session, agency_id, existing.id):
-            return existing, existing.id
-        raise Rejected(
-            [FieldError("worker.reference", f"worker reference {worker.reference} is already in use")],
-            kind="conflict",
-        )
-    return unsaved_worker(worker), MAX_ID  # placeholder id: the worker is registered when the contract is stored
+    # The inline worker was not registered when prepared (its worker_id in contract_input is a placeholder).
+    new_worker: bool = False
 
 
 def prepare_agency_contract(actor: Actor, payload: Mapping[str, Any] | Any, *, session: Session) -> PreparedContract:
     """Check a submission and compute its preview; reads only. ``Rejected`` says why not, field by field."""
     agency_id = _require_agency(actor)
     submitted = payload if isinstance(payload, ApiContractInput) else _checked(ApiContractInput, payload)
-    worker, worker_id = _worker_to_judge(session, agency_id, submitted)
-    data = {**submitted.model_dump(exclude={"worker"}), "agency_id": agency_id, "worker_id": worker_id}
+    known = _known_worker(session, agency_id, submitted)
+    worker = known or unsaved_worker(submitted.worker)  # the preview judges an inline worker before it is stored
+    data = {
+        **submitted.model_dump(exclude={"worker"}),
+        "agency_id": agency_id,
+        "worker_id": known.id if known else MAX_ID,  # placeholder until the worker is registered
+    }
     contract_input = _service_errors(lambda: ContractInput.model_validate(data))
     findings = _service_errors(lambda: preview(contract_input, session=session, worker=worker))
-    return PreparedContract(submitted, contract_input, findings)
+    return PreparedContract(submitted, contract_input, findings, new_worker=known is None)
 
 
 def store_agency_contract(actor: Actor, prepared: PreparedContract, *, session: Session) -> AcceptedContract:
     """Store a prepared submission (registering its inline worker); all or nothing."""
     worker_id = prepared.contract_input.worker_id
-    if worker_id == MAX_ID:  # a new worker when prepared: register it, unless someone did meanwhile
-        worker_id = _worker_for(session, _require_agency(actor), prepared.submitted)
+    if prepared.new_worker:  # register it, unless a concurrent submission of this agency just did
+        known = _known_worker(session, _require_agency(actor), prepared.submitted)
+        inline = prepared.submitted.worker
+        worker_id = (
+            known.id
+            if known
+            else _service_errors(lambda: register_worker(inline, session=session), prefix="worker.").id
+        )
     contract_input = prepared.contract_input.model_copy(update={"worker_id": worker_id})
     contract, versions = _service_errors(lambda: store_contract(contract_input, session=session))
     return AcceptedContract(contract, prepared.preview, versions)
-
-
-def submit_agency_contract(actor: Actor, payload: Mapping[str, Any] | Any, *, session: Session) -> AcceptedContract:
-    """Prepare and store one contract for the actor's agency."""
-    return store_agency_contract(actor, prepare_agency_contract(actor, payload, session=session), session=session)
 
 
 def record_agency_payment(actor: Actor, payload: Mapping[str, Any] | Any, *, session: Session) -> FeePayment:
