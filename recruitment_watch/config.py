@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from typing import Any
 
@@ -104,10 +105,18 @@ def instance_secret_key(instance_path: str) -> str:
     """Read the instance's own random secret key, making it on first use (readable by the owner only)."""
     path = os.path.join(instance_path, "secret_key")
     if not os.path.exists(path):
+        # Several processes may start at once (gunicorn workers, schedulers): each writes a complete key to a
+        # private temporary file and links it into place; the first link wins and everyone reads that one.
         os.makedirs(instance_path, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+        fd, draft = tempfile.mkstemp(prefix=".secret_key-", dir=instance_path)  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
     with open(path) as handle:
         return handle.read().strip()
 

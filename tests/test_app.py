@@ -50,6 +50,17 @@ def test_secret_key_made_once_and_private(instance_path, monkeypatch):
     assert mode == 0o600
 
 
+def test_processes_starting_together_agree_on_one_secret_key(instance_path):
+    """Two schedulers (or gunicorn workers) starting at once used to crash the second with FileExistsError."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from recruitment_watch.config import instance_secret_key
+
+    with ProcessPoolExecutor(6) as pool:
+        keys = set(pool.map(instance_secret_key, [str(instance_path)] * 24))
+    assert len(keys) == 1 and sorted(os.listdir(instance_path)) == ["secret_key"]
+
+
 def test_home_page_shows_live_figures(client, session):
     from tests_support import seed_small_register
 

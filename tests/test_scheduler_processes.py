@@ -146,7 +146,7 @@ def test_the_cli_scheduler_runs_jobs_on_schedule_and_a_second_one_only_waits(db,
         wait_for(lambda: len([r for r in job_runs(db) if r.status == "succeeded"]) >= 4, 40, "four job runs")
     finally:
         outcomes = [stop(process) for process in processes]
-    assert [code for code, _ in outcomes] == [0, 0], outcomes
+    assert [code for code, _ in outcomes] == [0, 0], "\n\n".join(err for _, err in outcomes)
     runs = job_runs(db)
     assert {run.job_id for run in runs} == {"sweep-incremental", "complaint-sla"}
     assert len({run.runner for run in runs}) == 1  # one leader ran everything
