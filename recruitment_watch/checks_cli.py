@@ -66,10 +66,13 @@ def checks_group() -> None:
 @with_appcontext
 def checks_run(full: bool, pack_ids: tuple[str, ...], engine_name: str) -> None:
     """Judge the database against the packs and record findings (no duplicates; fixed data auto-resolves)."""
+    from flask import current_app
+
     from recruitment_watch.services.strategies import strategy_named
 
+    strategy = strategy_named(engine_name, current_app.config)
     try:
-        run = run_sweep(get_engine(), strategy_named(engine_name), full=full, only_packs=set(pack_ids) or None)
+        run = run_sweep(get_engine(), strategy, full=full, only_packs=set(pack_ids) or None)
     except PackLoadError as exc:
         click.echo(str(exc), err=True)
         raise click.exceptions.Exit(1) from exc

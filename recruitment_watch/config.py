@@ -50,6 +50,13 @@ DEFAULTS: dict[str, Any] = {
     "SLA_REMINDER_FRACTION": 0.25,
     # Criteria (complaint subject) whose failure on an overdue case means "escalate to the supervising inspector".
     "SLA_ESCALATION_CRITERIA": ["CMP-003"],
+    # Worker processes judging a big full sweep (contract versions and fee payments, split into contract id
+    # ranges) while the sweeping process writes the findings: 0 = one per CPU core, 1 = no extra processes.
+    "SWEEP_WORKERS": 0,
+    # Sweeps over fewer contracts than this stay in one process (starting the workers costs about a second).
+    "SWEEP_PARALLEL_MIN_CONTRACTS": 100_000,
+    # Contracts per partition handed to a worker (memory per partition in flight grows with it).
+    "SWEEP_PARTITION_CONTRACTS": 20_000,
     # Public licence verification (GET /api/v1/agencies/verify): requests per client IP (Flask-Limiter syntax).
     "API_VERIFY_RATE_LIMIT": "30 per minute",
     # Where rate-limit counters live: memory:// is per process (N gunicorn workers allow N x the limit);

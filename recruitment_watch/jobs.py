@@ -64,7 +64,7 @@ def _sweep(ctx: JobContext, *, full: bool) -> JobResult:
     from recruitment_watch.services.strategies import strategy_named
     from recruitment_watch.services.sweeps import run_sweep
 
-    run = run_sweep(ctx.engine, strategy_named("sql"), full=full, trigger="scheduler")
+    run = run_sweep(ctx.engine, strategy_named("sql", ctx.config), full=full, trigger="scheduler")
     counts = run.counts
     return JobResult(
         f"check run {run.id} ({run.mode}): {counts['new']} new findings, {counts['still_open']} still open, "

@@ -33,12 +33,12 @@ def test_upgrade_from_empty_creates_every_table_and_has_no_drift(empty_database_
     try:
         assert migrate.current_revision(engine) is None
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0005"
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0006"
         tables = set(inspect(engine).get_table_names())
         assert set(SQLModel.metadata.tables) <= tables
         assert migrate.drift(engine) == []
         migrate.upgrade(engine)  # upgrading again is a no-op
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0005"
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0006"
     finally:
         engine.dispose()
 
@@ -82,3 +82,28 @@ def test_sqlite_savepoints_really_roll_back(tmp_path):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT x FROM t").scalars().all() == [1]
     engine.dispose()
+
+
+def test_0006_gives_existing_versions_their_contract_agency(empty_database_url):
+    from alembic import command
+
+    from recruitment_watch.demo.load import load_demo
+
+    engine = make_engine(empty_database_url)
+    try:
+        migrate.upgrade(engine)
+        load_demo(engine, contracts=300, seed=3, password="pw")
+        command.downgrade(migrate.alembic_config(empty_database_url), "0005")  # versions lose the column
+        assert "agency_id" not in {column["name"] for column in inspect(engine).get_columns("contract_version")}
+        migrate.upgrade(engine)
+        with engine.connect() as connection:
+            versions, matching = connection.execute(
+                text(
+                    "SELECT count(*), sum(CASE WHEN v.agency_id = c.agency_id THEN 1 ELSE 0 END) "
+                    "FROM contract_version v JOIN contract c ON c.id = v.contract_id"
+                )
+            ).one()
+        assert versions > 300 and matching == versions
+        assert migrate.drift(engine) == []
+    finally:
+        engine.dispose()

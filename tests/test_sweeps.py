@@ -100,12 +100,12 @@ def test_a_killed_sweep_leaves_no_success_and_no_partial_findings(engine, one_ba
         "from recruitment_watch.services.sql_sweep import SqlStrategy\n"
         "from recruitment_watch.services.sweeps import run_sweep\n"
         "from recruitment_watch.services.strategies import strategy_named\n"
-        "original = SqlStrategy._render\n"
+        "original = SqlStrategy._write\n"
         "def slow(*args, **kwargs):\n"
         "    original(*args, **kwargs)\n"
         "    print('wrote a batch', flush=True)\n"
         "    time.sleep(60)\n"
-        "SqlStrategy._render = staticmethod(slow)\n"
+        "SqlStrategy._write = staticmethod(slow)\n"
         "run_sweep(make_engine(sys.argv[1]), strategy_named('sql'), full=True)\n"
     )
     with subprocess.Popen(

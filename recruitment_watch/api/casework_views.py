@@ -148,7 +148,7 @@ def run_sweep_now():
     from recruitment_watch.services.sweeps import run_sweep
 
     try:
-        run = run_sweep(get_engine(current_app), strategy_named("sql"), full=False, trigger="api")
+        run = run_sweep(get_engine(current_app), strategy_named("sql", current_app.config), full=False, trigger="api")
     except Exception as exc:  # recorded on the check run by run_sweep
         raise ApiProblem(500, "server-error", "the sweep failed; see `recruitment-watch checks runs`") from exc
     counts = run.counts

@@ -28,7 +28,8 @@ CONTRACT_COLUMNS = (
     "destination_country", "sector", "isco_code", "departure_on", "deployed", "created_at", "updated_at",
 )  # fmt: skip
 VERSION_COLUMNS = (
-    "id", "contract_id", "seq", "kind", "basic_wage_minor", "wage_currency", "basic_wage_usd_minor", "wage_period",
+    "id", "contract_id", "agency_id", "seq", "kind", "basic_wage_minor", "wage_currency", "basic_wage_usd_minor",
+    "wage_period",
     "food_allowance_minor", "housing_allowance_minor", "transport_allowance_minor", "food_provided",
     "housing_provided", "hours_per_day", "days_per_week", "weekly_rest_days", "daily_rest_hours", "overtime_rate_pct",
     "annual_leave_days", "duration_months", "probation_months", "worksite_city", "worksite_country", "job_title",
@@ -175,7 +176,7 @@ class BlockBuilder:
         terms = self._terms(draws, currency, dest_language, worker_language, employer, title, isco, destination)
         terms["joint_liability_clause"] = origin in ("PH", "BD") and draws["copy"]
         terms["daily_rest_hours"] = (8 if draws["pdo"] else 6) if domestic else None
-        self._versions(ids, contract_id, terms, draws, departure, deployed)
+        self._versions(ids, contract_id, agency.id, terms, draws, departure, deployed)
         self._fees(ids, draws, worker_id, contract_id, agency, origin_currency, departure, terms["basic_wage_minor"],
                    currency)  # fmt: skip
         if draws["complaint"]:
@@ -198,7 +199,9 @@ class BlockBuilder:
             "dispute_clause": True, "repatriation_clause": True, "joint_liability_clause": False, "attested": False,
         }  # fmt: skip
 
-    def _versions(self, ids: Ids, contract_id: int, offer: dict, draws: dict, departure: date, deployed: bool) -> None:
+    def _versions(
+        self, ids: Ids, contract_id: int, agency_id: int, offer: dict, draws: dict, departure: date, deployed: bool
+    ) -> None:
         stages = [dict(offer, seq=1)]
         if draws["signed"]:
             stages.append(dict(offer, seq=2, kind="origin_signed", signed_on=departure - timedelta(days=draws["lead"]),
@@ -214,8 +217,8 @@ class BlockBuilder:
             on = terms["signed_on"] or departure
             terms["basic_wage_usd_minor"] = fx.to_usd_minor(terms["basic_wage_minor"], terms["wage_currency"], on)
             digest = version_sha256(terms, previous)
-            row = dict(terms, id=ids.take("contract_version"), contract_id=contract_id, content_sha256=digest,
-                       previous_sha256=previous, created_at=self.now)  # fmt: skip
+            row = dict(terms, id=ids.take("contract_version"), contract_id=contract_id, agency_id=agency_id,
+                       content_sha256=digest, previous_sha256=previous, created_at=self.now)  # fmt: skip
             self.block.rows["contract_version"].append(tuple(row[column] for column in VERSION_COLUMNS))
             previous = digest
 

@@ -72,6 +72,8 @@ class ContractVersion(SQLModel, table=True):
     __tablename__ = "contract_version"
     __table_args__ = (
         sa.UniqueConstraint("contract_id", "seq"),
+        # An agency's versions by kind and signing date: versions signed outside its licence, without a join.
+        sa.Index("ix_contract_version_agency_signed", "agency_id", "kind", "signed_on", "contract_id"),
         one_of("kind", VersionKind),
         one_of("wage_period", WagePeriod),
         one_of("return_ticket_by", Payer, nullable=True),
@@ -103,6 +105,8 @@ class ContractVersion(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True, ondelete="CASCADE")
+    # The contract's agency, copied when the version is written (a contract never changes agency).
+    agency_id: int = Field(foreign_key="agency.id")
     seq: int
     kind: str = Field(max_length=24, index=True)
     basic_wage_minor: int

@@ -45,14 +45,15 @@ def _require(session: Session, model: type, row_id: int, field: str) -> Any:
 
 
 def version_row(
-    contract_id: int, seq: int, terms: ContractVersionInput, employer_name: str, previous_sha256: str | None
+    contract: Contract, seq: int, terms: ContractVersionInput, employer_name: str, previous_sha256: str | None
 ) -> dict[str, Any]:
     """The stored columns of one version: terms, USD-equivalent monthly wage, code lists and chained hash."""
     on = terms.signed_on or utc_now().date()  # unsigned offers convert at today's rate
     monthly = int(terms.basic_wage_minor * fx.monthly_factor(terms.wage_period.value))
     row = {
         **terms.model_dump(mode="python"),
-        "contract_id": contract_id,
+        "contract_id": contract.id,
+        "agency_id": contract.agency_id,
         "seq": seq,
         "employer_name": employer_name,
         "basic_wage_usd_minor": fx.to_usd_minor(monthly, terms.wage_currency, on),
@@ -81,7 +82,7 @@ def add_contract_version(
         .limit(1)
     ).first()
     seq, previous = (latest[0] + 1, latest[1]) if latest else (1, None)
-    version = ContractVersion.model_validate(version_row(contract.id, seq, terms, employer.name, previous))
+    version = ContractVersion.model_validate(version_row(contract, seq, terms, employer.name, previous))
     session.add(version)
     contract.updated_at = utc_now()
     session.add(contract)
@@ -116,7 +117,7 @@ def store_contract(
     previous = None
     rows = []
     for seq, terms in enumerate(checked.versions, start=1):
-        row = version_row(contract.id, seq, terms, names[terms.employer_id], previous)
+        row = version_row(contract, seq, terms, names[terms.employer_id], previous)
         rows.append(row)
         previous = row["content_sha256"]
     # One executemany through Core: the rows are already validated input, and ORM objects would only cost time.

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from recruitment_watch.services.naive_sweep import PythonStrategy
 
 
-def strategy_named(name: str):
-    """``sql`` (set-based, the default) or ``python`` (naive, one subject at a time)."""
+def strategy_named(name: str, config: Mapping[str, Any] | None = None):
+    """``sql`` (set-based, the default; ``config`` gives its SWEEP_* settings) or ``python`` (naive, one subject at
+    a time)."""
     if name == "python":
         return PythonStrategy()
     from recruitment_watch.services.sql_sweep import SqlStrategy
 
-    return SqlStrategy()
+    return SqlStrategy.from_config(config)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, union, union_all
 from sqlalchemy.orm import aliased
 
 from recruitment_watch.checks.subjects import FEE_CATEGORIES, ContractFacts, ContractTerms
@@ -22,6 +22,13 @@ from recruitment_watch.services import fx
 # Fees a worker paid that count towards the recruitment-cost totals (official government fees do not).
 NOT_RECRUITMENT_COST = ("government_fee_official",)
 WINDOW_DAYS = 365
+
+
+ContractRange = tuple[int, int]  # first and last contract id, both included
+
+
+def _in_range(contract_id: ColumnElement, contract_range: ContractRange | None) -> ColumnElement:
+    return contract_id.between(*contract_range) if contract_range is not None else sa.true()
 
 
 def _date_of(column: ColumnElement, dialect_name: str) -> ColumnElement:
@@ -50,11 +57,14 @@ def _origin_amount(origin: ColumnElement) -> ColumnElement:
     return case((FeePayment.currency == _origin_currency(origin), FeePayment.amount_minor), else_=converted)
 
 
-def fee_totals(contract_id: int | None = None, contracts: Select | None = None) -> sa.Subquery:
+def fee_totals(
+    contract_id: int | None = None, contracts: Select | None = None, contract_range: ContractRange | None = None
+) -> sa.Subquery:
     """Worker-paid totals per contract: USD and origin-currency sums overall and per ILO category, counts.
 
     With ``contract_id`` only that contract's payments are read (the one-subject path); with ``contracts`` (a
-    SELECT of ids) only theirs (incremental sweeps must not aggregate the whole ledger).
+    SELECT of ids) only theirs (incremental sweeps must not aggregate the whole ledger); with ``contract_range``
+    only those of contracts in that id range (one partition of a parallel sweep).
     """
     rows = (
         select(
@@ -67,6 +77,7 @@ def fee_totals(contract_id: int | None = None, contracts: Select | None = None) 
         .join(Contract, Contract.id == FeePayment.contract_id)
         .where(FeePayment.contract_id == contract_id if contract_id is not None else sa.true())
         .where(FeePayment.contract_id.in_(contracts) if contracts is not None else sa.true())
+        .where(_in_range(FeePayment.contract_id, contract_range))
         .subquery("fee_rows")
     )
     counted = rows.c.category.not_in(NOT_RECRUITMENT_COST)
@@ -147,11 +158,14 @@ def changed_payment_ids(since: datetime) -> Select:
     )
 
 
-def contract_version_source(on: date, dialect_name: str, *, changed_since: datetime | None = None) -> Select:
-    """Every contract version with its predecessor, contract, worker, agency licence and fee totals."""
+def contract_version_source(
+    on: date, dialect_name: str, *, changed_since: datetime | None = None, contract_range: ContractRange | None = None
+) -> Select:
+    """Every contract version with its predecessor, contract, worker, agency licence and fee totals (only those of
+    contracts in ``contract_range``, when given)."""
     version, previous = ContractVersion, aliased(ContractVersion, name="previous")
     changed = changed_contract_ids(changed_since) if changed_since is not None else None
-    totals = fee_totals(contracts=changed)
+    totals = fee_totals(contracts=changed, contract_range=contract_range)
     judging = func.coalesce(
         case((and_(version.kind == "origin_signed", version.signed_on.is_not(None)), version.signed_on)),
         case((and_(previous.kind == "origin_signed", previous.signed_on.is_not(None)), previous.signed_on)),
@@ -182,7 +196,7 @@ def contract_version_source(on: date, dialect_name: str, *, changed_since: datet
     )
     if changed is not None:
         query = query.where(version.contract_id.in_(changed))
-    return query
+    return query.where(_in_range(version.contract_id, contract_range))
 
 
 def _judged_seq(contract_id: ColumnElement) -> ColumnElement:
@@ -203,8 +217,11 @@ def _judged_seq(contract_id: ColumnElement) -> ColumnElement:
     )
 
 
-def fee_payment_source(on: date, dialect_name: str, *, changed_since: datetime | None = None) -> Select:
-    """Every fee payment linked to a contract, with the contract, worker and judged version terms."""
+def fee_payment_source(
+    on: date, dialect_name: str, *, changed_since: datetime | None = None, contract_range: ContractRange | None = None
+) -> Select:
+    """Every fee payment linked to a contract, with the contract, worker and judged version terms (only payments
+    of contracts in ``contract_range``, when given)."""
     version = ContractVersion
     payment = FeePayment
     query = (
@@ -242,7 +259,7 @@ def fee_payment_source(on: date, dialect_name: str, *, changed_since: datetime |
     )
     if changed_since is not None:
         query = query.where(payment.id.in_(changed_payment_ids(changed_since)))
-    return query
+    return query.where(_in_range(payment.contract_id, contract_range))
 
 
 def complaint_source(on: date, dialect_name: str, *, changed_since: datetime | None = None) -> Select:
@@ -278,20 +295,20 @@ def agency_source(on: date, dialect_name: str, *, changed_since: datetime | None
         .group_by(Contract.agency_id)
         .subquery("deployments")
     )
-    outside = (
-        select(Contract.agency_id, func.count(sa.distinct(ContractVersion.contract_id)).label("n"))
-        .join(Contract, Contract.id == ContractVersion.contract_id)
-        .join(Agency, Agency.id == Contract.agency_id)
-        .where(
-            ContractVersion.kind == "origin_signed",
-            or_(
-                ContractVersion.signed_on < Agency.licence_valid_from,
-                ContractVersion.signed_on > Agency.licence_valid_to,
-            ),
+    def signed(outside_licence: ColumnElement) -> Select:
+        return (
+            select(ContractVersion.contract_id)
+            .where(ContractVersion.agency_id == Agency.id, ContractVersion.kind == "origin_signed", outside_licence)
+            .correlate(Agency)
         )
-        .group_by(Contract.agency_id)
-        .subquery("outside_licence")
-    )
+
+    # Per agency, two range scans of ix_contract_version_agency_signed (a join over every origin-signed version
+    # cost a full index scan on each incremental sweep).
+    outside_rows = union_all(
+        signed(ContractVersion.signed_on < Agency.licence_valid_from),
+        signed(ContractVersion.signed_on > Agency.licence_valid_to),
+    ).subquery("outside_rows")
+    outside_count = select(func.count(sa.distinct(outside_rows.c.contract_id))).scalar_subquery()
     substantiated = (
         select(Complaint.respondent_agency_id.label("agency_id"), func.count().label("n"))
         .where(Complaint.substantiated.is_(True), _date_of(Complaint.received_at, dialect_name) > since)
@@ -319,14 +336,16 @@ def agency_source(on: date, dialect_name: str, *, changed_since: datetime | None
                 )
             ),
             func.coalesce(deployments.c.n, 0).label("deployments_12m"),
-            func.coalesce(outside.c.n, 0).label("contracts_outside_licence"),
+            outside_count.label("contracts_outside_licence"),
             func.coalesce(substantiated.c.n, 0).label("substantiated_complaints_12m"),
         )  # fmt: skip
         .outerjoin(deployments, deployments.c.agency_id == Agency.id)
-        .outerjoin(outside, outside.c.agency_id == Agency.id)
         .outerjoin(substantiated, substantiated.c.agency_id == Agency.id)
     )
 
+
+# Subject types whose sources take ``contract_range`` (a sweep over them can be split into contract id ranges).
+PARTITIONED = frozenset({"contract_version", "fee_payment"})
 
 SOURCES = {
     "contract_version": contract_version_source,

@@ -142,6 +142,7 @@ def run_sweep(
             run.duration_ms = int((time.perf_counter() - started) * 1000)
             session.add(run)
     except BaseException as exc:
+        _close(strategy)
         with unit_of_work(engine) as session:
             failed = session.get(CheckRun, run.id)
             failed.status = RunStatus.failed.value
@@ -149,4 +150,12 @@ def run_sweep(
             failed.finished_at = utc_now()
             failed.duration_ms = int((time.perf_counter() - started) * 1000)
         raise
+    _close(strategy)
     return run
+
+
+def _close(strategy: Strategy) -> None:
+    """Let the strategy stop what it started for this sweep (worker processes)."""
+    close = getattr(strategy, "close", None)
+    if close is not None:
+        close()

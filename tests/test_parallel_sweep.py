@@ -1,0 +1,105 @@
+"""A big full sweep judged by worker processes records exactly what a sweep in one process records."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from recruitment_watch.db import unit_of_work
+from recruitment_watch.demo.load import load_demo
+from recruitment_watch.models import CheckRun, ContractVersion, Decision, FeePayment, Finding
+from recruitment_watch.services import sweep_pool
+from recruitment_watch.services.sql_sweep import SqlStrategy
+from recruitment_watch.services.sweeps import run_sweep
+
+NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture()
+def demo(engine):
+    load_demo(engine, contracts=1200, seed=5, password="pw", today=date(2026, 11, 1))
+    return engine
+
+
+@pytest.fixture()
+def pools(monkeypatch) -> list[int]:
+    """How many partitions each sweep handed to worker processes (the spy proves the workers ran)."""
+    handed: list[int] = []
+    original = sweep_pool.WorkerPool.judge
+
+    def judge(self, jobs):
+        handed.append(len(jobs))
+        return original(self, jobs)
+
+    monkeypatch.setattr(sweep_pool.WorkerPool, "judge", judge)
+    return handed
+
+
+def in_workers() -> SqlStrategy:
+    return SqlStrategy(workers=2, parallel_min_contracts=1, partition_contracts=150)
+
+
+def open_findings(engine) -> dict[str, tuple]:
+    """Every open finding by key, with what a reader sees (wording, evidence, citation, snapshot, due date)."""
+    with unit_of_work(engine) as session:
+        rows = session.scalars(select(Finding).where(Finding.open_key.is_not(None))).all()
+        return {
+            row.open_key: (row.agency_id, row.severity, row.message, row.citation, json.dumps(row.evidence,
+                           sort_keys=True), row.pack_id, row.pack_version, row.pack_digest, row.status, row.due_on)
+            for row in rows
+        }  # fmt: skip
+
+
+def forget_findings(engine) -> None:
+    with unit_of_work(engine) as session:
+        session.execute(delete(Decision))
+        session.execute(delete(Finding))
+        session.execute(delete(CheckRun))
+
+
+def test_workers_record_what_one_process_records(demo, pools):
+    parallel = run_sweep(demo, in_workers(), full=True, now=NOW)
+    assert pools == [8, 8]  # contract versions and fee payments, 1,200 contracts in ranges of 150
+    recorded = open_findings(demo)
+    forget_findings(demo)
+    serial = run_sweep(demo, SqlStrategy(workers=1), full=True, now=NOW)
+    assert pools == [8, 8]  # the serial sweep started no workers
+    assert parallel.counts == serial.counts
+    assert parallel.counts["new"] == len(recorded) > 1000
+    assert open_findings(demo) == recorded
+    assert {"contract_version", "fee_payment"} <= {key.split("|")[1] for key in recorded}
+    assert all(isinstance(json.loads(values[4]), dict) for values in recorded.values())  # JSON objects, not text
+
+
+def test_workers_resolve_fixed_subjects_and_record_new_failures(demo, pools):
+    run_sweep(demo, in_workers(), full=True, now=NOW)
+    before = open_findings(demo)
+    with unit_of_work(demo) as session:
+        failing_payments = session.scalars(
+            select(Finding.subject_id).where(Finding.subject_type == "fee_payment", Finding.open_key.is_not(None))
+        ).all()
+        refunded = sorted(set(failing_payments))[:40]
+        session.execute(
+            update(FeePayment).where(FeePayment.id.in_(refunded)).values(amount_minor=0, amount_usd_minor=0)
+        )
+        versions = session.scalars(select(ContractVersion.id).order_by(ContractVersion.id).limit(60)).all()
+        session.execute(
+            update(ContractVersion)
+            .where(ContractVersion.id.in_(versions))
+            .values(basic_wage_minor=100, basic_wage_usd_minor=100)  # a wage far below every floor
+        )
+    again = run_sweep(demo, in_workers(), full=True, now=NOW)
+    assert again.counts["auto_resolved"] > 0 and again.counts["new"] > 0
+    after = open_findings(demo)
+    assert set(after) != set(before)
+    forget_findings(demo)
+    fresh = run_sweep(demo, SqlStrategy(workers=1), full=True, now=NOW)
+    from_scratch = open_findings(demo)
+    assert set(from_scratch) == set(after)  # the same open findings as judging the changed data from scratch
+    new_keys = set(after) - set(before)  # worded alike; findings still open keep their first wording
+    assert {key: after[key] for key in new_keys} == {key: from_scratch[key] for key in new_keys}
+    assert fresh.counts["new"] == again.counts["new"] + again.counts["still_open"]
+    assert pools == [8, 8, 8, 8]
