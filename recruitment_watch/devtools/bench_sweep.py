@@ -31,25 +31,43 @@ class SweepFigure:
 
     label: str
     seconds: float
-    peak_rss_mb: float
+    peak_rss_mb: float  # the sweeping process
     counts: dict
+    worker_rss_mb: float = 0.0  # the largest worker process it started (0: judged in one process)
+    workers: int = 0
 
 
 def _child_sweep(url: str, full: bool) -> SweepFigure:
     code = (
-        "import json, resource, sys, time\n"
+        "import json, os, resource, sys, time\n"
+        "from recruitment_watch.config import from_environment\n"
         "from recruitment_watch.db import make_engine\n"
         "from recruitment_watch.services.sql_sweep import SqlStrategy\n"
         "from recruitment_watch.services.sweeps import run_sweep\n"
+        "strategy = SqlStrategy.from_config(from_environment(os.environ))  # RW_SWEEP_* settings apply\n"
         "started = time.perf_counter()\n"
-        "run = run_sweep(make_engine(sys.argv[1]), SqlStrategy(), full=sys.argv[2] == 'full', trigger='bench')\n"
+        "run = run_sweep(make_engine(sys.argv[1]), strategy, full=sys.argv[2] == 'full', trigger='bench')\n"
         "print(json.dumps({'seconds': time.perf_counter() - started, 'counts': run.counts,\n"
-        "                  'rss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n"
+        "                  'rss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,\n"
+        "                  'workers_rss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,\n"
+        "                  'workers': strategy.workers_started}))\n"
     )
     result = subprocess.run([sys.executable, "-c", code, url, "full" if full else "incremental"],
                             capture_output=True, text=True, check=True)  # fmt: skip
     data = json.loads(result.stdout.strip().splitlines()[-1])
-    return SweepFigure("", data["seconds"], data["rss_kb"] / 1024, data["counts"])
+    return SweepFigure("", data["seconds"], data["rss_kb"] / 1024, data["counts"], data["workers_rss_kb"] / 1024,
+                       data["workers"])  # fmt: skip
+
+
+def _rss(figure: SweepFigure) -> str:
+    if not figure.workers:
+        return f"peak RSS {figure.peak_rss_mb:.0f} MB (one process)"
+    return (f"peak RSS {figure.peak_rss_mb:.0f} MB + {figure.workers} workers of at most {figure.worker_rss_mb:.0f} MB"
+            f" (together at most {_together(figure):.0f} MB)")  # fmt: skip
+
+
+def _together(figure: SweepFigure) -> float:
+    return figure.peak_rss_mb + figure.workers * figure.worker_rss_mb
 
 
 def _naive_seconds_per_subject(engine: Engine, subject_type: str, sample: int) -> tuple[float, int]:
@@ -100,14 +118,15 @@ def run_benchmark(url: str, *, contracts: int, sample: int, seed: int, echo) -> 
     sizes = _counts(engine)
     echo(f"subjects: {sizes}")
     first = _child_sweep(url, full=True)
-    echo(f"full sweep, first (records every finding): {first.seconds:.1f} s, peak RSS {first.peak_rss_mb:.0f} MB, "
-         f"{first.counts['new']} findings")  # fmt: skip
+    echo(f"full sweep, first (records every finding): {first.seconds:.1f} s, {first.counts['new']} findings, "
+         f"{_rss(first)}")  # fmt: skip
     steady = _child_sweep(url, full=True)
-    echo(f"full sweep, again (nothing changed):       {steady.seconds:.1f} s, peak RSS {steady.peak_rss_mb:.0f} MB")
+    echo(f"full sweep, again (nothing changed):       {steady.seconds:.1f} s, {_rss(steady)}")
     _touch_contracts(engine, 1000)
     incremental = _child_sweep(url, full=False)
     echo(f"incremental sweep after 1,000 contracts changed: {incremental.seconds:.2f} s, "
-         f"{incremental.counts['new']} new, {incremental.counts['auto_resolved']} resolved")  # fmt: skip
+         f"{incremental.counts['new']} new, {incremental.counts['auto_resolved']} resolved, "
+         f"{_rss(incremental)}")  # fmt: skip
     per_version, _ = _naive_seconds_per_subject(engine, "contract_version", sample)
     per_payment, _ = _naive_seconds_per_subject(engine, "fee_payment", sample)
     naive_per_contract = (per_version * sizes["contract_version"] + per_payment * sizes["fee_payment"]) / contracts
@@ -117,8 +136,8 @@ def run_benchmark(url: str, *, contracts: int, sample: int, seed: int, echo) -> 
          f"{naive_per_contract * 1000:.2f} ms per contract → {naive_full:.0f} s for the whole database")  # fmt: skip
     echo(f"set-based: {set_per_contract * 1e6:.1f} µs per contract; ratio naive / set-based = "
          f"{naive_per_contract / set_per_contract:.1f}× (first sweep: {naive_full / first.seconds:.1f}×)")  # fmt: skip
-    peak = max(first.peak_rss_mb, steady.peak_rss_mb, incremental.peak_rss_mb)
-    echo(f"peak RSS of any sweep: {peak:.0f} MB; this process: "
+    peak = max(_together(first), _together(steady), _together(incremental))
+    echo(f"peak RSS of any sweep (its processes together): {peak:.0f} MB; this process: "
          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")  # fmt: skip
     engine.dispose()
     return {"first": first, "steady": steady, "incremental": incremental, "naive_per_contract": naive_per_contract}

@@ -109,6 +109,7 @@ class SqlStrategy:
         self.parallel_min_contracts = parallel_min_contracts
         self.partition_contracts = partition_contracts
         self._pool = None
+        self.workers_started = 0  # worker processes this strategy started (the benchmark reports their memory)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None) -> SqlStrategy:
@@ -161,6 +162,7 @@ class SqlStrategy:
         if self._pool is None or self._pool.url != url:
             self.close()
             self._pool = WorkerPool(url, self._worker_count())
+            self.workers_started += self._pool.workers
         return self._pool
 
     def close(self) -> None:

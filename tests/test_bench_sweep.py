@@ -1,0 +1,23 @@
+"""``recruitment-watch bench sweep`` prints every figure the criteria engine is measured by, on both engines."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_bench_sweep_prints_the_figures_and_uses_workers(runner, database_url, monkeypatch):
+    monkeypatch.setenv("RW_SWEEP_PARALLEL_MIN_CONTRACTS", "1")  # the measured sweeps run in child processes
+    monkeypatch.setenv("RW_SWEEP_PARTITION_CONTRACTS", "150")
+    result = runner.invoke(
+        args=["bench", "sweep", "--contracts", "600", "--sample", "20", "--database-url", database_url]
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    first = re.search(r"full sweep, first \(records every finding\): [\d.]+ s, (\d+) findings, peak RSS \d+ MB "
+                      r"\+ (\d) workers", out)  # fmt: skip
+    assert first and int(first.group(1)) > 600 and int(first.group(2)) >= 1
+    assert re.search(r"full sweep, again \(nothing changed\): +[\d.]+ s, peak RSS \d+ MB \+ \d workers", out)
+    assert re.search(r"incremental sweep after 1,000 contracts changed: [\d.]+ s, \d+ new, \d+ resolved, "
+                     r"peak RSS \d+ MB \(one process\)", out)  # fmt: skip
+    assert re.search(r"ratio naive / set-based = [\d.]+× \(first sweep: [\d.]+×\)", out)
+    assert re.search(r"peak RSS of any sweep \(its processes together\): \d+ MB", out)
