@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import delete, select, update
+from conftest import wipe
+from sqlalchemy import delete, func, select, update
 
 from recruitment_watch.db import unit_of_work
 from recruitment_watch.demo.load import load_demo
@@ -20,8 +25,10 @@ NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
 @pytest.fixture()
 def demo(engine):
+    wipe(engine)
     load_demo(engine, contracts=1200, seed=5, password="pw", today=date(2026, 11, 1))
-    return engine
+    yield engine
+    wipe(engine)
 
 
 @pytest.fixture()
@@ -103,3 +110,50 @@ def test_workers_resolve_fixed_subjects_and_record_new_failures(demo, pools):
     assert {key: after[key] for key in new_keys} == {key: from_scratch[key] for key in new_keys}
     assert fresh.counts["new"] == again.counts["new"] + again.counts["still_open"]
     assert pools == [8, 8, 8, 8]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
+
+
+def test_a_killed_parallel_sweep_writes_nothing_and_leaves_no_worker_behind(demo, database_url):
+    code = (
+        "import multiprocessing, sys, time\n"
+        "from recruitment_watch.db import make_engine\n"
+        "from recruitment_watch.services.sql_sweep import SqlStrategy\n"
+        "from recruitment_watch.services.sweeps import run_sweep\n"
+        "original = SqlStrategy._write\n"
+        "def slow(*args, **kwargs):\n"
+        "    original(*args, **kwargs)\n"
+        "    if multiprocessing.active_children():  # a chunk the workers judged (agencies are judged here)\n"
+        "        print('wrote a batch', flush=True)\n"
+        "        time.sleep(60)\n"
+        "SqlStrategy._write = staticmethod(slow)\n"
+        "strategy = SqlStrategy(workers=2, parallel_min_contracts=1, partition_contracts=150)\n"
+        "run_sweep(make_engine(sys.argv[1]), strategy, full=True)\n"
+    )
+    with subprocess.Popen([sys.executable, "-c", code, database_url], stdout=subprocess.PIPE, text=True) as sweeping:
+        assert sweeping.stdout.readline().strip() == "wrote a batch"
+        with open(f"/proc/{sweeping.pid}/task/{sweeping.pid}/children") as children:
+            workers = [int(pid) for pid in children.read().split()]
+        sweeping.send_signal(signal.SIGKILL)
+        sweeping.wait()
+    assert len(workers) >= 2
+    deadline = time.monotonic() + 20
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)  # orphaned workers see their pipe close and exit
+    with unit_of_work(demo) as session:
+        assert session.scalar(select(func.count()).select_from(Finding)) == 0
+        assert session.scalars(select(CheckRun.status)).all() == ["running"]
+    completed = run_sweep(demo, in_workers(), full=True)  # now: the orphan started before it
+    assert completed.status == "succeeded" and completed.counts["new"] > 1000
+    with unit_of_work(demo) as session:
+        keys = session.scalars(select(Finding.open_key)).all()
+        statuses = sorted(session.scalars(select(CheckRun.status)).all())
+    assert len(keys) == len(set(keys)) == completed.counts["new"]
+    assert statuses == ["failed", "succeeded"]
