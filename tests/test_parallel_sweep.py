@@ -81,7 +81,7 @@ def test_workers_record_what_one_process_records(demo, pools):
     assert all(isinstance(json.loads(values[4]), dict) for values in recorded.values())  # JSON objects, not text
 
 
-def test_workers_resolve_fixed_subjects_and_record_new_failures(demo, pools):
+def test_workers_resolve_fixed_subjects_and_record_new_failures(demo, pools, database_url):
     run_sweep(demo, in_workers(), full=True, now=NOW)
     before = open_findings(demo)
     with unit_of_work(demo) as session:
@@ -109,7 +109,8 @@ def test_workers_resolve_fixed_subjects_and_record_new_failures(demo, pools):
     new_keys = set(after) - set(before)  # worded alike; findings still open keep their first wording
     assert {key: after[key] for key in new_keys} == {key: from_scratch[key] for key in new_keys}
     assert fresh.counts["new"] == again.counts["new"] + again.counts["still_open"]
-    assert pools == [8, 8, 8, 8]
+    # On PostgreSQL the server judges: only a first sweep (wording every finding in Python) is split over workers.
+    assert pools == ([8, 8, 8, 8] if database_url.startswith("sqlite") else [8, 8])
 
 
 def _alive(pid: int) -> bool:

@@ -21,8 +21,9 @@ single transaction.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -144,12 +145,12 @@ class SqlStrategy:
             )
         )
         job = PartitionJob(subject_type, judged, run_id, now, changed_since, repacked, first)
-        ranges = self._ranges(session, subject_type, changed_since)
+        ranges = self._ranges(session, subject_type, changed_since, first)
         tally = Tally()
         if ranges is None:
             self._write_all(session, judge_partition(session, job), tally, run_id, now)
         else:
-            jobs = [PartitionJob(**{**job.__dict__, "contract_range": bounds}) for bounds in ranges]
+            jobs = [replace(job, contract_range=bounds) for bounds in ranges]
             self._write_all(session, self._pool_for(session).judge(jobs), tally, run_id, now)
         session.flush()
         return tally
@@ -172,17 +173,21 @@ class SqlStrategy:
             self._pool = None
 
     def _worker_count(self) -> int:
-        import os
-
         return self.workers if self.workers > 0 else max(1, os.cpu_count() or 1)
 
-    def _ranges(self, session: Session, subject_type: str, changed_since) -> list[ContractRange] | None:
-        """Contract id ranges for worker processes, or None to judge in this process."""
+    def _ranges(self, session: Session, subject_type: str, changed_since, first: bool) -> list[ContractRange] | None:
+        """Contract id ranges for worker processes, or None to judge in this process.
+
+        On SQLite the judging runs inside each worker, so every sweep of enough contracts is split. On PostgreSQL
+        the server judges; ranges help only the first sweep (wording millions of findings in Python), while a
+        steady sweep is faster as one query (200 k contracts: 24 s whole, 37 s in ranges over two workers)."""
         if changed_since is not None or subject_type not in PARTITIONED or self._worker_count() < 2:
             return None
         url = session.get_bind().url
         if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
             return None  # another process cannot see an in-memory database
+        if url.get_backend_name() != "sqlite" and not first:
+            return None
         low, high, count = session.execute(select(func.min(Contract.id), func.max(Contract.id), func.count())).one()
         if not count or count < self.parallel_min_contracts:
             return None

@@ -16,7 +16,7 @@ import traceback
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Engine, Select, select, update
+from sqlalchemy import Engine, Select, select, text, update
 
 from recruitment_watch.checks.packs import Criterion, Pack
 from recruitment_watch.checks.subjects import SUBJECT_TYPES
@@ -27,6 +27,10 @@ from recruitment_watch.models.vocab import RunStatus
 from recruitment_watch.services.findings import Tally
 from recruitment_watch.services.packs import active_packs
 from recruitment_watch.services.subject_sources import changed_contract_ids, changed_payment_ids
+
+# PostgreSQL: a sweep recording at least this many new findings refreshes the finding table's statistics (the
+# planner would otherwise keep planning the next sweeps' per-subject lookups for a table it thinks is small).
+REANALYZE_AFTER_NEW = 100_000
 
 # Subject types whose incremental runs still judge everything.
 ALWAYS_WHOLE = frozenset({"complaint", "agency"})
@@ -151,6 +155,9 @@ def run_sweep(
             failed.duration_ms = int((time.perf_counter() - started) * 1000)
         raise
     _close(strategy)
+    if (run.counts or {}).get("new", 0) >= REANALYZE_AFTER_NEW and engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE finding"))  # the next sweeps' plans must know the findings are there
     return run
 
 
