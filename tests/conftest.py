@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,19 @@ def wipe(engine: Engine) -> None:
     with engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+@contextmanager
+def demo_loaded(engine: Engine, *, contracts: int, seed: int) -> Iterator[Engine]:
+    """``engine``'s database holding only a demo of ``contracts`` contracts (as of 2026-11-01), wiped afterwards."""
+    from recruitment_watch.demo.load import load_demo
+
+    wipe(engine)
+    load_demo(engine, contracts=contracts, seed=seed, password="pw", today=date(2026, 11, 1))
+    try:
+        yield engine
+    finally:
+        wipe(engine)
 
 
 @pytest.fixture()

@@ -7,14 +7,13 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
-from conftest import wipe
+from conftest import demo_loaded
 from sqlalchemy import delete, func, select, update
 
 from recruitment_watch.db import unit_of_work
-from recruitment_watch.demo.load import load_demo
 from recruitment_watch.models import CheckRun, ContractVersion, Decision, FeePayment, Finding
 from recruitment_watch.services import sweep_pool
 from recruitment_watch.services.sql_sweep import SqlStrategy
@@ -25,10 +24,8 @@ NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
 @pytest.fixture()
 def demo(engine):
-    wipe(engine)
-    load_demo(engine, contracts=1200, seed=5, password="pw", today=date(2026, 11, 1))
-    yield engine
-    wipe(engine)
+    with demo_loaded(engine, contracts=1200, seed=5) as loaded:
+        yield loaded
 
 
 @pytest.fixture()

@@ -6,17 +6,16 @@ differential test then proves the two backends give the same verdicts for the sa
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
-from conftest import wipe
+from conftest import demo_loaded
 from sqlalchemy import select
 
 from recruitment_watch.checks.evaluator import prepare_subject
 from recruitment_watch.checks.subjects import judging_date
 from recruitment_watch.checks_sql.flat import flat_columns, unflatten
 from recruitment_watch.db import new_session
-from recruitment_watch.demo.load import load_demo
 from recruitment_watch.models import Complaint, ContractVersion, FeePayment
 from recruitment_watch.services import subject_loader
 from recruitment_watch.services.subject_sources import SOURCES
@@ -26,10 +25,8 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 @pytest.fixture()
 def demo(engine):
-    wipe(engine)
-    load_demo(engine, contracts=400, seed=11, password="pw", today=date(2026, 11, 1))
-    yield engine
-    wipe(engine)
+    with demo_loaded(engine, contracts=400, seed=11) as loaded:
+        yield loaded
 
 
 def _loaded(session, subject_type: str, subject_id: int) -> dict:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import Engine
 
-from recruitment_watch.services.sql_sweep import PartitionChunk, PartitionJob, judge_partition
+from recruitment_watch.services.sweep_partition import PartitionChunk, PartitionJob, judge_partition
 
 _engine: Engine | None = None
 
