@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
+from recruitment_watch.checks.conditions import resolve
 from recruitment_watch.checks.evaluator import render_message
+from recruitment_watch.checks.loader import PLACEHOLDER
 from recruitment_watch.checks.packs import Criterion, Pack
 from recruitment_watch.checks.subjects import jsonable
 from recruitment_watch.checks_sql.compiler import CompiledCriterion
 from recruitment_watch.checks_sql.flat import decode_value
 from recruitment_watch.checks_sql.schema import path_info
 from recruitment_watch.checks_sql.verdicts import SQL_CHECKS
+
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def decode_evidence(compiled: CompiledCriterion, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -27,16 +32,94 @@ def render_finding(
     ``row`` maps the compiled criterion's evidence names to the values SQL returned for them (``Sweep.findings``
     does this for sweep rows); ``criterion`` may be the compiled criterion or, when ``row`` already holds decoded
     values, the plain one. ``pack`` is accepted for symmetry with findings (its id/version/digest are the caller's).
+    Rendering many rows of one criterion: build a ``FindingRenderer`` once instead.
     """
     if isinstance(criterion, CompiledCriterion):
-        values = decode_evidence(criterion, row)
-        criterion = criterion.criterion
-    else:
-        values = dict(row)
+        renderer = FindingRenderer(criterion)
+        return renderer.render([row.get(name) for name in renderer.names])
     spec = criterion.spec
+    values = dict(row)
     subject = _sparse_subject(spec.subject, values)
     evidence = SQL_CHECKS[spec.check].evidence(criterion.params, values, subject)
     return render_message(spec.message, evidence, subject), jsonable(evidence)
+
+
+class FindingRenderer:
+    """``render_finding`` for one compiled criterion with the per-row work planned once (a sweep words millions).
+
+    ``render`` takes the raw evidence values in ``names`` order and returns exactly what ``render_finding`` does.
+    """
+
+    def __init__(self, compiled: CompiledCriterion):
+        spec = compiled.criterion.spec
+        self.names: tuple[str, ...] = tuple(compiled.evidence)
+        self._kinds = tuple(compiled.kinds[name] for name in self.names)
+        self._is_complaint = spec.subject == "complaint"
+        self._placements = []  # (index in names, parents, leaf, NULL means "absent" — the parent is an open dict)
+        for index, name in enumerate(self.names):
+            if name.startswith("="):
+                continue
+            *parents, leaf = name.split(".")
+            open_dict = bool(parents) and _is_dict(spec.subject, ".".join(parents))
+            self._placements.append((index, tuple(parents), leaf, open_dict))
+        self._evidence = SQL_CHECKS[spec.check].evidence
+        self._params = compiled.criterion.params
+        self._template = PLACEHOLDER.split(spec.message)  # literal, name, literal, name, …, literal
+
+    def render(self, raw: Sequence[Any]) -> tuple[str, dict]:
+        pairs = zip(self.names, self._kinds, raw, strict=True)
+        values = {name: decode_value(kind, value) for name, kind, value in pairs}
+        subject: dict[str, Any] = {}
+        for index, parents, leaf, open_dict in self._placements:
+            value = values[self.names[index]]
+            if value is None and open_dict:
+                continue  # NULL in a dict column means the key is absent (as ``unflatten`` reads it)
+            node = subject
+            for part in parents:
+                child = node.get(part)
+                if not isinstance(child, dict):
+                    child = node[part] = {}
+                node = child
+            node[leaf] = value
+        if self._is_complaint:
+            subject["now"] = values.get("=now")
+        evidence = self._evidence(self._params, values, subject)
+        return self._message(evidence, subject), _jsonable_evidence(evidence)
+
+    def _message(self, evidence: dict[str, Any], subject: dict[str, Any]) -> str:
+        """``render_message`` over the pre-split template."""
+        parts = self._template
+        if len(parts) == 1:
+            return parts[0]
+        out = [parts[0]]
+        for at in range(1, len(parts), 2):
+            name = parts[at]
+            value = evidence[name] if name in evidence else resolve(subject, name)
+            if value is None:
+                out.append("(not recorded)")
+            elif isinstance(value, list | tuple | set):
+                out.append(", ".join(str(item) for item in value) or "none")
+            elif isinstance(value, date):
+                out.append(value.isoformat())
+            else:
+                out.append(str(value))
+            out.append(parts[at + 1])
+        return "".join(out)
+
+
+def _jsonable_evidence(evidence: dict[str, Any]) -> dict[str, Any]:
+    """``jsonable(evidence)`` without the generic walk when values are JSON scalars or lists of them (most rows)."""
+    safe: dict[str, Any] = {}
+    for key, value in evidence.items():
+        if type(key) is not str:
+            return jsonable(evidence)
+        if isinstance(value, _PLAIN):
+            safe[key] = value
+        elif type(value) is list and all(isinstance(item, _PLAIN) for item in value):
+            safe[key] = list(value)
+        else:
+            return jsonable(evidence)
+    return safe
 
 
 def _is_dict(subject_type: str, path: str) -> bool:

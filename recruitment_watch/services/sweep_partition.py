@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from recruitment_watch.checks.packs import Criterion, Pack
 from recruitment_watch.checks_sql.compiler import CompiledCriterion, compile_all
-from recruitment_watch.checks_sql.render import render_finding
+from recruitment_watch.checks_sql.render import FindingRenderer
 from recruitment_watch.checks_sql.sweep import build_sweep
 from recruitment_watch.checks_sql.verdicts import FAILED
 from recruitment_watch.models import Finding
@@ -195,11 +195,12 @@ def _render(session: Session, job: PartitionJob, source, diff: _DiffResult | Non
         criteria = [criterion for criterion in criteria if criterion.id in chosen]
         source = select(source).where(source.c.subject_id.in_(text(f"SELECT subject_id FROM {_NEW_TABLE}")))
     sweep = build_sweep(job.subject_type, criteria, source, on=job.now.date(), now=job.now, dialect_name=dialect)
-    result = session.execute(sweep.select.execution_options(yield_per=STREAM_BATCH))
+    # Core rows (not ORM): a first sweep streams millions of them
+    result = session.connection().execute(sweep.select.execution_options(yield_per=STREAM_BATCH))
     position = {name: index for index, name in enumerate(result.keys())}
     subject_at, agency_at = position["subject_id"], position["agency_id"]
     readers = [
-        (compiled, position[f"v{i}"], [(name, position[label]) for name, label in sweep.labels[i].items()])
+        (compiled, position[f"v{i}"], tuple(position[sweep.labels[i][name]] for name in rows.renderer(compiled).names))
         for i, compiled in enumerate(sweep.compiled)
     ]
     by_id = {reader[0].criterion.id: reader for reader in readers}
@@ -213,12 +214,12 @@ def _render(session: Session, job: PartitionJob, source, diff: _DiffResult | Non
         for compiled, verdict_at, evidence_at in chosen_readers:
             if row[verdict_at] != FAILED:
                 continue
-            values = {name: row[at] for name, at in evidence_at}
+            raw = [row[at] for at in evidence_at]
             key = open_key(compiled.criterion.id, job.subject_type, subject_id)
             if diff is not None and key in diff.refresh_keys:
-                chunk.refresh.append((key, rows.failure(compiled, values, subject_id, row[agency_at])))
+                chunk.refresh.append((key, rows.failure(compiled, raw, subject_id, row[agency_at])))
                 continue
-            chunk.new_rows.append(rows.new_row(compiled, values, subject_id, row[agency_at], key))
+            chunk.new_rows.append(rows.new_row(compiled, raw, subject_id, row[agency_at], key))
             if len(chunk.new_rows) >= STREAM_BATCH:
                 yield chunk
                 chunk = PartitionChunk()
@@ -240,6 +241,7 @@ class _RowMaker:
         self.subject_type = job.subject_type
         self.packs = {criterion.id: pack for pack, criterion in job.judged}
         moment = bound("first_seen_at", job.now)
+        self._renderers: dict[str, FindingRenderer] = {}
         self._constant: dict[str, tuple[tuple, tuple]] = {}
         for pack, criterion in job.judged:
             spec = criterion.spec
@@ -253,14 +255,21 @@ class _RowMaker:
                 (moment, moment, bound("due_on", due), job.run_id, moment),
             )
 
-    def failure(self, compiled: CompiledCriterion, values: dict, subject_id: int, agency_id: int | None) -> Failure:
+    def renderer(self, compiled: CompiledCriterion) -> FindingRenderer:
+        """The criterion's renderer, planned once per partition; its ``names`` order the raw evidence values."""
+        renderer = self._renderers.get(compiled.criterion.id)
+        if renderer is None:
+            renderer = self._renderers[compiled.criterion.id] = FindingRenderer(compiled)
+        return renderer
+
+    def failure(self, compiled: CompiledCriterion, raw: list, subject_id: int, agency_id: int | None) -> Failure:
         criterion_id = compiled.criterion.id
-        message, evidence = render_finding(compiled, None, values)  # evidence is already JSON-safe
+        message, evidence = self.renderer(compiled).render(raw)  # evidence is already JSON-safe
         return failure_of(self.packs[criterion_id], compiled.criterion.spec, subject_id=subject_id,
                           agency_id=agency_id, message=message, evidence=evidence)  # fmt: skip
 
-    def new_row(self, compiled: CompiledCriterion, values: dict, subject_id: int, agency_id, key: str) -> tuple:
+    def new_row(self, compiled: CompiledCriterion, raw: list, subject_id: int, agency_id, key: str) -> tuple:
         head, severity, citation, status, tail = self._constant[compiled.criterion.id]
-        message, evidence = render_finding(compiled, None, values)
+        message, evidence = self.renderer(compiled).render(raw)
         return (*head, subject_id, agency_id, *severity, message[:2000], *citation, json.dumps(evidence), *status,
                 key, *tail)  # fmt: skip
