@@ -14,6 +14,7 @@ and ``fees.worker_paid_by_category_origin_minor``.
 from __future__ import annotations
 
 from datetime import UTC, date
+from functools import cache
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
@@ -299,8 +300,10 @@ def judging_date(subject_type: str, subject: dict[str, Any], fallback: date) -> 
     return fallback
 
 
-def known_paths(subject_type: str) -> tuple[set[str], set[str]]:
-    """Return (leaf paths, open-dict prefixes) a criterion may reference for ``subject_type``."""
+@cache
+def known_paths(subject_type: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Return (leaf paths, open-dict prefixes) a criterion may reference for ``subject_type`` (walked once: every
+    criterion's fields are checked against them when packs load)."""
     leaves: set[str] = set()
     open_prefixes: set[str] = set()
 
@@ -315,7 +318,7 @@ def known_paths(subject_type: str) -> tuple[set[str], set[str]]:
                     open_prefixes.add(f"{path}.")
 
     walk(SUBJECT_MODELS[subject_type], "")
-    return leaves, open_prefixes
+    return frozenset(leaves), frozenset(open_prefixes)
 
 
 def is_known_path(subject_type: str, path: str) -> bool:

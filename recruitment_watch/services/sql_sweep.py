@@ -21,10 +21,11 @@ from sqlmodel import Session
 
 from recruitment_watch.models import Contract, Finding
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES
-from recruitment_watch.services.findings import Tally, auto_resolve, refresh_snapshot
+from recruitment_watch.services.findings import Tally, auto_resolve
 from recruitment_watch.services.subject_sources import PARTITIONED, ContractRange
 from recruitment_watch.services.sweep_partition import (
     INSERT_COLUMNS,
+    REFRESH_COLUMNS,
     PartitionChunk,
     PartitionJob,
     judge_partition,
@@ -145,8 +146,8 @@ class SqlStrategy:
             for row in chunk.new_rows:
                 severity = row[_SEVERITY]
                 tally.new_by_severity[severity] = tally.new_by_severity.get(severity, 0) + 1
-        for key, failure in chunk.refresh:
-            refresh_snapshot(session, failure, key, run_id, now)
+        if chunk.refresh_rows:
+            session.connection().exec_driver_sql(_refresh_sql(session), chunk.refresh_rows)
         for start in range(0, len(chunk.resolve), 5_000):
             tally.resolved += auto_resolve(
                 session, [Finding.open_key.in_(chunk.resolve[start : start + 5_000])], run_id=run_id, now=now
@@ -154,7 +155,19 @@ class SqlStrategy:
         tally.still_open += chunk.still_open
 
 
+def _mark(session: Session) -> str:
+    """The driver's positional parameter marker."""
+    return "%s" if session.get_bind().dialect.paramstyle in ("format", "pyformat") else "?"
+
+
 def _insert_sql(session: Session) -> str:
-    """The driver-level INSERT of one finding row (positional parameters in the driver's style)."""
-    mark = "%s" if session.get_bind().dialect.paramstyle in ("format", "pyformat") else "?"
+    """The driver-level INSERT of one finding row."""
+    mark = _mark(session)
     return f"INSERT INTO finding ({', '.join(INSERT_COLUMNS)}) VALUES ({', '.join([mark] * len(INSERT_COLUMNS))})"
+
+
+def _refresh_sql(session: Session) -> str:
+    """The driver-level UPDATE rewording one open finding (found by its open key) under a new pack version."""
+    mark = _mark(session)
+    assignments = ", ".join(f"{column} = {mark}" for column in REFRESH_COLUMNS)
+    return f"UPDATE finding SET {assignments} WHERE open_key = {mark}"

@@ -32,7 +32,7 @@ from recruitment_watch.checks_sql.sweep import build_sweep
 from recruitment_watch.checks_sql.verdicts import FAILED
 from recruitment_watch.models import Finding
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, FindingStatus
-from recruitment_watch.services.findings import RESPONSE_DAYS, Failure, failure_of, open_key
+from recruitment_watch.services.findings import RESPONSE_DAYS, open_key
 from recruitment_watch.services.subject_sources import SOURCES, ContractRange
 
 STREAM_BATCH = 10_000
@@ -43,6 +43,11 @@ INSERT_COLUMNS = (
     "criterion_id", "pack_id", "pack_version", "pack_digest", "subject_type", "subject_id", "agency_id", "severity",
     "message", "citation", "evidence", "status", "open_key", "first_seen_at", "last_seen_at", "due_on",
     "last_check_run_id", "updated_at",
+)  # fmt: skip
+# Columns a new pack version rewords on a finding that stays open (matched by its open key).
+REFRESH_COLUMNS = (
+    "pack_version", "pack_digest", "severity", "message", "citation", "evidence", "last_check_run_id",
+    "last_seen_at", "updated_at",
 )  # fmt: skip
 
 
@@ -71,7 +76,7 @@ class PartitionChunk:
     still_open: int = 0
     resolve: list[str] = field(default_factory=list)
     new_rows: list[tuple] = field(default_factory=list)  # INSERT_COLUMNS order, values as the driver takes them
-    refresh: list[tuple[str, Failure]] = field(default_factory=list)
+    refresh_rows: list[tuple] = field(default_factory=list)  # REFRESH_COLUMNS order, then the open key
 
 
 def _list_agg(column: sa.ColumnElement, dialect: str) -> sa.ColumnElement:
@@ -217,13 +222,13 @@ def _render(session: Session, job: PartitionJob, source, diff: _DiffResult | Non
             raw = [row[at] for at in evidence_at]
             key = open_key(compiled.criterion.id, job.subject_type, subject_id)
             if diff is not None and key in diff.refresh_keys:
-                chunk.refresh.append((key, rows.failure(compiled, raw, subject_id, row[agency_at])))
+                chunk.refresh_rows.append(rows.refresh_row(compiled, raw, key))
                 continue
             chunk.new_rows.append(rows.new_row(compiled, raw, subject_id, row[agency_at], key))
             if len(chunk.new_rows) >= STREAM_BATCH:
                 yield chunk
                 chunk = PartitionChunk()
-    if chunk.new_rows or chunk.refresh:
+    if chunk.new_rows or chunk.refresh_rows:
         yield chunk
 
 
@@ -239,7 +244,6 @@ class _RowMaker:
             return processor(value) if processor else value
 
         self.subject_type = job.subject_type
-        self.packs = {criterion.id: pack for pack, criterion in job.judged}
         moment = bound("first_seen_at", job.now)
         self._renderers: dict[str, FindingRenderer] = {}
         self._constant: dict[str, tuple[tuple, tuple]] = {}
@@ -262,11 +266,14 @@ class _RowMaker:
             renderer = self._renderers[compiled.criterion.id] = FindingRenderer(compiled)
         return renderer
 
-    def failure(self, compiled: CompiledCriterion, raw: list, subject_id: int, agency_id: int | None) -> Failure:
-        criterion_id = compiled.criterion.id
-        message, evidence = self.renderer(compiled).render(raw)  # evidence is already JSON-safe
-        return failure_of(self.packs[criterion_id], compiled.criterion.spec, subject_id=subject_id,
-                          agency_id=agency_id, message=message, evidence=evidence)  # fmt: skip
+    def refresh_row(self, compiled: CompiledCriterion, raw: list, key: str) -> tuple:
+        """An open finding reworded under the pack's current version (``REFRESH_COLUMNS``, then its key)."""
+        head, severity, citation, _status, tail = self._constant[compiled.criterion.id]
+        _criterion, _pack, version, digest, _subject_type = head
+        message, evidence = self.renderer(compiled).render(raw)
+        run_id, moment = tail[3], tail[4]
+        return (version, digest, *severity, message[:2000], *citation, json.dumps(evidence), run_id, moment, moment,
+                key)  # fmt: skip
 
     def new_row(self, compiled: CompiledCriterion, raw: list, subject_id: int, agency_id, key: str) -> tuple:
         head, severity, citation, status, tail = self._constant[compiled.criterion.id]
