@@ -145,7 +145,8 @@ def _diff(session: Session, job: PartitionJob, source, dialect: str) -> Iterator
         .subquery("diffed")
     )
     query = select(diffed).where(or_(diffed.c.failing != literal(""), diffed.c.open_ids.is_not(None)))
-    for subject_id, failing_ids, opened, stale_ids in session.execute(query.execution_options(yield_per=STREAM_BATCH)):
+    rows = session.connection().execute(query.execution_options(yield_per=STREAM_BATCH))  # Core rows: millions
+    for subject_id, failing_ids, opened, stale_ids in rows:
         if opened and failing_ids != opened:
             opened = _sorted_list(opened)  # aggregate order is not sorted
         yield subject_id, failing_ids or "", opened or "", stale_ids or ""
