@@ -96,6 +96,27 @@ def demo_loaded(engine: Engine, *, contracts: int, seed: int) -> Iterator[Engine
 
 
 @pytest.fixture()
+def revised_fee_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Sweeps judge with a new version (1.1.0) of ``ilo-fair-recruitment`` whose FEE-001 message starts
+    "Revised wording:"; every other pack is the shipped one. Returns the packs folder."""
+    import shutil
+
+    from recruitment_watch.services import sweeps
+    from recruitment_watch.services.packs import active_packs, packs_root
+
+    revised = tmp_path / "audits"
+    shutil.copytree(packs_root(), revised)
+    pack_file = revised / "ilo-fair-recruitment" / "pack.yaml"
+    text = pack_file.read_text(encoding="utf-8")
+    assert "version: 1.0.0" in text and '"The worker paid {amount_display}' in text
+    text = text.replace("version: 1.0.0", "version: 1.1.0", 1)
+    text = text.replace('"The worker paid {amount_display}', '"Revised wording: the worker paid {amount_display}', 1)
+    pack_file.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(sweeps, "active_packs", lambda only=None: active_packs(only, root=revised))
+    return revised
+
+
+@pytest.fixture()
 def session(engine: Engine) -> Iterator[Session]:
     """A session on an empty database; whatever the test wrote is deleted afterwards."""
     opened = new_session(engine)

@@ -110,6 +110,24 @@ def test_workers_resolve_fixed_subjects_and_record_new_failures(demo, pools, dat
     assert pools == ([8, 8, 8, 8] if database_url.startswith("sqlite") else [8, 8])
 
 
+def test_workers_reword_a_new_pack_version_as_one_process_words_it(demo, pools, request):
+    run_sweep(demo, in_workers(), full=True, now=NOW)
+    before = open_findings(demo)
+    request.getfixturevalue("revised_fee_pack")  # ilo-fair-recruitment 1.1.0 from here on
+    handed = len(pools)
+    reworded = run_sweep(demo, in_workers(), now=NOW)
+    assert pools[handed:] == [8, 8]  # both engines: rewording a million findings is Python's work, so it is split
+    assert reworded.mode == "incremental" and reworded.counts["new"] == 0
+    after = open_findings(demo)
+    assert set(after) == set(before)
+    fee_pack = {key for key, values in after.items() if values[5] == "ilo-fair-recruitment"}
+    assert {after[key][6] for key in fee_pack} == {"1.1.0"}
+    assert sum(after[key][2].startswith("Revised wording: ") for key in fee_pack) > 100
+    forget_findings(demo)
+    run_sweep(demo, SqlStrategy(workers=1), full=True, now=NOW)
+    assert open_findings(demo) == after  # worded exactly as judging from scratch under the new version
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:

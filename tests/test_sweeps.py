@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,8 +14,7 @@ from sqlalchemy import func, select, update
 
 from recruitment_watch.db import unit_of_work
 from recruitment_watch.models import CheckRun, Finding, Worker
-from recruitment_watch.services import fees, sweeps
-from recruitment_watch.services.packs import active_packs, packs_root
+from recruitment_watch.services import fees
 from recruitment_watch.services.strategies import strategy_named
 from recruitment_watch.services.sweeps import run_sweep
 
@@ -131,26 +129,14 @@ def test_a_killed_sweep_leaves_no_success_and_no_partial_findings(engine, one_ba
 
 
 def test_a_new_pack_version_rewords_its_open_findings_and_leaves_other_packs_alone(
-    engine, one_bad_contract, strategy, monkeypatch, tmp_path
+    engine, one_bad_contract, strategy, request
 ):
     run_sweep(engine, strategy, full=True)
     before = open_findings(engine)
     fee_key = next(key for key, row in before.items() if key[0] == "FEE-001")
     assert before[fee_key].pack_version == "1.0.0"
     old_digest, old_id = before[fee_key].pack_digest, before[fee_key].id
-
-    revised = tmp_path / "audits"
-    shutil.copytree(packs_root(), revised)
-    pack_file = revised / "ilo-fair-recruitment" / "pack.yaml"
-    text = pack_file.read_text(encoding="utf-8")
-    assert "version: 1.0.0" in text and '"The worker paid {amount_display}' in text
-    pack_file.write_text(
-        text.replace("version: 1.0.0", "version: 1.1.0", 1).replace(
-            '"The worker paid {amount_display}', '"Revised wording: the worker paid {amount_display}', 1
-        ),
-        encoding="utf-8",
-    )
-    monkeypatch.setattr(sweeps, "active_packs", lambda only=None: active_packs(only, root=revised))
+    request.getfixturevalue("revised_fee_pack")  # from here on, sweeps judge with ilo-fair-recruitment 1.1.0
 
     run = run_sweep(engine, strategy)  # incremental: no subject changed, one pack did
 

@@ -84,7 +84,8 @@ class SqlStrategy:
             )
         )
         job = PartitionJob(subject_type, judged, run_id, now, changed_since, repacked, first)
-        ranges = self._ranges(session, subject_type, changed_since, first)
+        rewording = any(pack.id in repacked for pack, _criterion in judged)  # a new pack version: reword its findings
+        ranges = self._ranges(session, subject_type, changed_since, first or rewording)
         tally = Tally()
         if ranges is None:
             self._write_all(session, judge_partition(session, job), tally, run_id, now)
@@ -114,18 +115,19 @@ class SqlStrategy:
     def _worker_count(self) -> int:
         return self.workers if self.workers > 0 else max(1, os.cpu_count() or 1)
 
-    def _ranges(self, session: Session, subject_type: str, changed_since, first: bool) -> list[ContractRange] | None:
+    def _ranges(self, session: Session, subject_type: str, changed_since, wording: bool) -> list[ContractRange] | None:
         """Contract id ranges for worker processes, or None to judge in this process.
 
         On SQLite the judging runs inside each worker, so every sweep of enough contracts is split. On PostgreSQL
-        the server judges; ranges help only the first sweep (wording millions of findings in Python), while a
-        steady sweep is faster as one query (200 k contracts: 24 s whole, 37 s in ranges over two workers)."""
+        the server judges; ranges help only when Python words millions of findings (``wording``: a first sweep, or
+        a new pack version rewording its open findings), while a steady sweep is faster as one query (200 k
+        contracts: 24 s whole, 37 s in ranges over two workers)."""
         if changed_since is not None or subject_type not in PARTITIONED or self._worker_count() < 2:
             return None
         url = session.get_bind().url
         if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
             return None  # another process cannot see an in-memory database
-        if url.get_backend_name() != "sqlite" and not first:
+        if url.get_backend_name() != "sqlite" and not wording:
             return None
         low, high, count = session.execute(select(func.min(Contract.id), func.max(Contract.id), func.count())).one()
         if not count or count < self.parallel_min_contracts:
