@@ -69,11 +69,12 @@ def checks_run(full: bool, pack_ids: tuple[str, ...], engine_name: str) -> None:
     from flask import current_app
 
     from recruitment_watch.services.strategies import strategy_named
+    from recruitment_watch.services.sweep_lock import SweepInProgress
 
     strategy = strategy_named(engine_name, current_app.config)
     try:
         run = run_sweep(get_engine(), strategy, full=full, only_packs=set(pack_ids) or None)
-    except PackLoadError as exc:
+    except (PackLoadError, SweepInProgress) as exc:
         click.echo(str(exc), err=True)
         raise click.exceptions.Exit(1) from exc
     counts = run.counts

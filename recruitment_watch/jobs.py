@@ -62,9 +62,13 @@ class JobSpec:
 
 def _sweep(ctx: JobContext, *, full: bool) -> JobResult:
     from recruitment_watch.services.strategies import strategy_named
+    from recruitment_watch.services.sweep_lock import SweepInProgress
     from recruitment_watch.services.sweeps import run_sweep
 
-    run = run_sweep(ctx.engine, strategy_named("sql", ctx.config), full=full, trigger="scheduler")
+    try:
+        run = run_sweep(ctx.engine, strategy_named("sql", ctx.config), full=full, trigger="scheduler")
+    except SweepInProgress as exc:  # a manual sweep is running; the next slot catches up on what changed
+        return JobResult(str(exc), RunStatus.skipped)
     counts = run.counts
     return JobResult(
         f"check run {run.id} ({run.mode}): {counts['new']} new findings, {counts['still_open']} still open, "

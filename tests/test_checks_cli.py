@@ -13,6 +13,7 @@ from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models import Decision, Finding
 from recruitment_watch.services import fees
 from recruitment_watch.services.packs import packs_root
+from recruitment_watch.services.sweep_lock import exclusive_sweep
 
 
 def test_packs_list_shows_versions_digests_and_citations(runner):
@@ -64,6 +65,13 @@ def test_checks_run_one_pack_only(runner, session):
     assert result.exit_code == 0, result.output
     unknown = runner.invoke(args=["checks", "run", "--pack", "no-such-pack"])
     assert unknown.exit_code == 1 and "no-such-pack" in unknown.output
+
+
+def test_checks_run_says_when_another_sweep_is_running(runner, app):
+    with exclusive_sweep(get_engine(app)):
+        result = runner.invoke(args=["checks", "run"])
+    assert result.exit_code == 1
+    assert "another sweep is running on this database; try again when it has finished" in result.output
 
 
 def test_preview_names_what_a_contract_would_break(runner, session, tmp_path):

@@ -12,6 +12,7 @@ from tests_support import seed_small_register
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models.vocab import JobTrigger, RunStatus
 from recruitment_watch.services import job_runs
+from recruitment_watch.services.sweep_lock import exclusive_sweep
 
 
 def test_jobs_list_shows_every_job_with_schedule_next_slot_and_last_run(app, runner):
@@ -37,6 +38,15 @@ def test_jobs_run_sweeps_now_and_records_it_in_the_history(app, runner):
     history = runner.invoke(args=["jobs", "history", "--job", "sweep-incremental"]).output
     assert "sweep-incremental" in history and "succeeded (manual," in history
     assert re.search(r"check run \d+ \(full\)", history)
+
+
+def test_a_scheduled_sweep_is_skipped_while_another_sweep_runs(app, runner):
+    with exclusive_sweep(get_engine(app)):  # e.g. an inspector's `checks run --full`
+        result = runner.invoke(args=["jobs", "run", "sweep-incremental"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("sweep-incremental: skipped: another sweep is running on this database")
+    history = runner.invoke(args=["jobs", "history", "--job", "sweep-incremental"]).output
+    assert "skipped (manual," in history
 
 
 def test_unknown_jobs_and_bad_schedules_are_refused_with_what_is_accepted(app, runner):

@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from factories import make_contract, payment_input
@@ -16,6 +18,7 @@ from recruitment_watch.db import unit_of_work
 from recruitment_watch.models import CheckRun, Finding, Worker
 from recruitment_watch.services import fees
 from recruitment_watch.services.strategies import strategy_named
+from recruitment_watch.services.sweep_lock import SweepInProgress
 from recruitment_watch.services.sweeps import run_sweep
 
 STRATEGIES = ["sql", "python"]
@@ -93,27 +96,39 @@ def test_incremental_run_judges_only_changed_subjects(engine, one_bad_contract, 
     assert runs == 2
 
 
-def test_a_killed_sweep_leaves_no_success_and_no_partial_findings(engine, one_bad_contract, database_url, tmp_path):
-    code = (
-        "import sys, time\n"
-        "from recruitment_watch.db import make_engine\n"
-        "from recruitment_watch.services.sql_sweep import SqlStrategy\n"
-        "from recruitment_watch.services.sweeps import run_sweep\n"
-        "from recruitment_watch.services.strategies import strategy_named\n"
-        "original = SqlStrategy._write\n"
-        "def slow(*args, **kwargs):\n"
-        "    original(*args, **kwargs)\n"
-        "    print('wrote a batch', flush=True)\n"
-        "    time.sleep(60)\n"
-        "SqlStrategy._write = staticmethod(slow)\n"
-        "run_sweep(make_engine(sys.argv[1]), strategy_named('sql'), full=True)\n"
-    )
+SLOW_SWEEP = (
+    "import sys, time\n"
+    "from recruitment_watch.db import make_engine\n"
+    "from recruitment_watch.services.sql_sweep import SqlStrategy\n"
+    "from recruitment_watch.services.sweeps import run_sweep\n"
+    "from recruitment_watch.services.strategies import strategy_named\n"
+    "original = SqlStrategy._write\n"
+    "def slow(*args, **kwargs):\n"
+    "    original(*args, **kwargs)\n"
+    "    print('wrote a batch', flush=True)\n"
+    "    time.sleep(60)\n"
+    "SqlStrategy._write = staticmethod(slow)\n"
+    "run_sweep(make_engine(sys.argv[1]), strategy_named('sql'), full=True)\n"
+)
+
+
+@contextmanager
+def sweeping_elsewhere(database_url: str) -> Iterator[subprocess.Popen]:
+    """A full sweep in another process, stopped after writing its first batch; killed (-9) on leaving."""
     with subprocess.Popen(
-        [sys.executable, "-c", code, database_url], stdout=subprocess.PIPE, text=True, env={**os.environ}
+        [sys.executable, "-c", SLOW_SWEEP, database_url], stdout=subprocess.PIPE, text=True, env={**os.environ}
     ) as process:
-        assert process.stdout.readline().strip() == "wrote a batch"
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        try:
+            assert process.stdout.readline().strip() == "wrote a batch"
+            yield process
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+
+
+def test_a_killed_sweep_leaves_no_success_and_no_partial_findings(engine, one_bad_contract, database_url, tmp_path):
+    with sweeping_elsewhere(database_url):
+        pass  # killed with -9 half-way
     time.sleep(0.2)
     with unit_of_work(engine) as session:
         assert session.scalar(select(func.count()).select_from(Finding)) == 0  # nothing half-written
@@ -126,6 +141,20 @@ def test_a_killed_sweep_leaves_no_success_and_no_partial_findings(engine, one_ba
         keys = session.scalars(select(Finding.open_key)).all()
     assert sorted(runs.values()) == ["failed", "succeeded"]  # the orphan is marked failed ("interrupted")
     assert len(keys) == len(set(keys)) == completed.counts["new"]
+
+
+def test_only_one_sweep_runs_at_a_time_and_a_killed_one_does_not_block_the_next(engine, one_bad_contract,
+                                                                                 database_url):
+    with sweeping_elsewhere(database_url):
+        with unit_of_work(engine) as session:
+            running = session.scalars(select(CheckRun)).one()
+        with pytest.raises(SweepInProgress, match=rf"another sweep is running on this database \(check run "
+                                                  rf"{running.id}, full, started "):  # fmt: skip
+            run_sweep(engine, strategy_named("sql"))
+        with unit_of_work(engine) as session:
+            assert session.scalars(select(CheckRun.id)).all() == [running.id]  # the refused sweep recorded nothing
+    completed = run_sweep(engine, strategy_named("sql"))  # the lock died with the killed sweep
+    assert completed.status == "succeeded" and completed.counts["new"] > 0
 
 
 def test_a_new_pack_version_rewords_its_open_findings_and_leaves_other_packs_alone(

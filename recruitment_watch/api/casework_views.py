@@ -145,10 +145,13 @@ def get_complaint(complaint_id: int):
 def run_sweep_now():
     """Judge what changed since the last successful sweep, now (full sweeps run nightly or from the CLI)."""
     from recruitment_watch.services.strategies import strategy_named
+    from recruitment_watch.services.sweep_lock import SweepInProgress
     from recruitment_watch.services.sweeps import run_sweep
 
     try:
         run = run_sweep(get_engine(current_app), strategy_named("sql", current_app.config), full=False, trigger="api")
+    except SweepInProgress as exc:
+        raise ApiProblem(409, "conflict", str(exc)) from exc
     except Exception as exc:  # recorded on the check run by run_sweep
         raise ApiProblem(500, "server-error", "the sweep failed; see `recruitment-watch checks runs`") from exc
     counts = run.counts

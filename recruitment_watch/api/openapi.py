@@ -28,7 +28,7 @@ DESCRIPTIONS = {
     "401": "Missing, unknown or revoked API key",
     "403": "The API key lacks the scope this operation needs",
     "404": "No such resource, or another organisation's",
-    "409": "Conflicts with stored state (duplicate reference, closed finding)",
+    "409": "Conflicts with stored state (duplicate reference, closed finding, a sweep already running)",
     "422": "Invalid fields (errors[] names each one)",
     "429": "Rate limited (see Retry-After)",
     "default": "Any other error, as a problem document",
@@ -68,6 +68,8 @@ def finish_spec(spec: dict[str, Any]) -> dict[str, Any]:
                 codes.add("422")
             if path.endswith("/verify"):
                 codes.add("429")
+            if path.endswith("/sweeps") and method == "post":
+                codes.add("409")  # another sweep of the database is running
             responses = operation.setdefault("responses", {})
             for code in [c for c in responses if c.startswith(("4", "5"))]:
                 del responses[code]

@@ -1,8 +1,9 @@
 """Compliance sweeps: judge every subject (or the changed ones) against the packs and record findings.
 
-A run is registered (status ``running``) in its own committed transaction; all its findings are then written in
-ONE transaction that also marks the run ``succeeded``. A sweep killed half-way therefore leaves no finding
-behind and no run marked successful; the next successful run marks such orphans ``failed`` ("interrupted").
+Only one sweep of a database runs at a time (``sweep_lock``). A run is registered (status ``running``) in its own
+committed transaction; all its findings are then written in ONE transaction that also marks the run
+``succeeded``. A sweep killed half-way therefore leaves no finding behind and no run marked successful; the next
+successful run marks such orphans ``failed`` ("interrupted").
 
 Incremental runs judge only subjects changed since the last successful run, except: criteria of a pack whose
 digest changed are judged over everything, and complaints and agencies are always judged whole (SLA clocks and
@@ -27,6 +28,7 @@ from recruitment_watch.models.vocab import RunStatus
 from recruitment_watch.services.findings import Tally
 from recruitment_watch.services.packs import active_packs
 from recruitment_watch.services.subject_sources import changed_contract_ids, changed_payment_ids
+from recruitment_watch.services.sweep_lock import exclusive_sweep
 
 # PostgreSQL: a sweep recording at least this many new findings refreshes the finding table's statistics (the
 # planner would otherwise keep planning the next sweeps' per-subject lookups for a table it thinks is small).
@@ -91,7 +93,15 @@ def run_sweep(
     trigger: str = "cli",
     now: datetime | None = None,
 ) -> CheckRun:
-    """Judge and record; returns the finished run. Raises (after recording the failure) when the sweep fails."""
+    """Judge and record; returns the finished run. Raises (after recording the failure) when the sweep fails, and
+    ``SweepInProgress`` (recording nothing) when another sweep of this database is running."""
+    with exclusive_sweep(engine):
+        return _locked_sweep(engine, strategy, full=full, only_packs=only_packs, trigger=trigger, now=now)
+
+
+def _locked_sweep(
+    engine: Engine, strategy: Strategy, *, full: bool, only_packs: set[str] | None, trigger: str, now: datetime | None
+) -> CheckRun:
     now = now or utc_now()
     packs = active_packs(only_packs)
     started = time.perf_counter()

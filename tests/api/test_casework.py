@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from recruitment_watch.db import get_engine, unit_of_work
-from recruitment_watch.models import Complaint, ComplaintEvent, Finding
+from recruitment_watch.models import CheckRun, Complaint, ComplaintEvent, Finding
 from recruitment_watch.services import agencies
+from recruitment_watch.services.sweep_lock import exclusive_sweep
 
 from .conftest import contract_body
 
@@ -153,3 +156,13 @@ def test_licence_verification_is_rate_limited_per_client(app, client, world):
         "/api/v1/agencies/verify", query_string={"licence_no": "NP-LIC-0001"}, environ_base={"REMOTE_ADDR": "10.1.2.3"}
     )
     assert other.status_code == 200
+
+
+def test_a_sweep_requested_while_another_runs_is_refused_and_records_nothing(app, client, world):
+    with exclusive_sweep(get_engine(app)):  # what a running sweep (scheduler, CLI, another request) holds
+        refused = client.post("/api/v1/sweeps", headers=world.ministry.headers)
+    assert refused.status_code == 409
+    assert refused.get_json()["detail"].startswith("another sweep is running on this database")
+    with unit_of_work(get_engine(app)) as session:
+        assert session.scalars(select(CheckRun)).all() == []
+    assert client.post("/api/v1/sweeps", headers=world.ministry.headers).status_code == 201
