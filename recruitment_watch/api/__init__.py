@@ -11,8 +11,10 @@ from typing import Any
 from apiflask import APIFlask
 from apiflask.exceptions import HTTPError
 from flask import Response, request
+from sqlalchemy.exc import OperationalError
 
 from recruitment_watch.api.problems import (
+    PROBLEM_TYPES,
     ApiProblem,
     from_http_status,
     from_service_error,
@@ -22,6 +24,7 @@ from recruitment_watch.api.problems import (
 from recruitment_watch.services.errors import ServiceError
 
 API_PREFIX = "/api/"
+BUSY_RETRY_AFTER_S = 30
 
 
 def init_app(app: APIFlask) -> None:
@@ -43,6 +46,7 @@ def init_app(app: APIFlask) -> None:
     limiter.init_app(app)
     app.errorhandler(ApiProblem)(problem_response)
     app.errorhandler(ServiceError)(_service_error)
+    app.errorhandler(OperationalError)(_database_busy)
     app.error_processor(_http_error)
     app.spec_processor(finish_spec)
 
@@ -52,6 +56,18 @@ def _service_error(exc: ServiceError) -> Any:
     if not request.path.startswith(API_PREFIX):
         raise exc
     return problem_response(from_service_error(exc))
+
+
+def _database_busy(exc: OperationalError) -> Any:
+    """SQLite's write lock still held after the busy timeout (a sweep recording findings): 503 with Retry-After,
+    not a server error — the request changed nothing and can simply be sent again. Other database errors stay 500."""
+    if "database is locked" not in str(exc.orig):
+        raise exc
+    headers = {"Retry-After": str(BUSY_RETRY_AFTER_S)}
+    if not request.path.startswith(API_PREFIX):
+        return Response(f"503 {PROBLEM_TYPES['database-busy'][1]}\n", status=503, mimetype="text/plain",
+                        headers=headers)  # fmt: skip
+    return problem_response(ApiProblem(503, "database-busy", PROBLEM_TYPES["database-busy"][1], headers=headers))
 
 
 def _http_error(error: HTTPError) -> Any:

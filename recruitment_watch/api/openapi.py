@@ -31,6 +31,7 @@ DESCRIPTIONS = {
     "409": "Conflicts with stored state (duplicate reference, closed finding, a sweep already running)",
     "422": "Invalid fields (errors[] names each one)",
     "429": "Rate limited (see Retry-After)",
+    "503": "The database is busy with a long write such as a sweep; nothing changed (see Retry-After)",
     "default": "Any other error, as a problem document",
 }
 
@@ -61,7 +62,7 @@ def finish_spec(spec: dict[str, Any]) -> dict[str, Any]:
                 codes.add("404")
             if "requestBody" in operation:
                 operation["requestBody"]["required"] = True
-                codes |= {"404", "409", "422"}
+                codes |= {"404", "409", "422", "503"}
                 if method == "post" and not path.endswith("/response"):
                     operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
             if any(p.get("in") == "query" for p in operation.get("parameters", [])):
@@ -69,7 +70,7 @@ def finish_spec(spec: dict[str, Any]) -> dict[str, Any]:
             if path.endswith("/verify"):
                 codes.add("429")
             if path.endswith("/sweeps") and method == "post":
-                codes.add("409")  # another sweep of the database is running
+                codes |= {"409", "503"}  # another sweep of the database is running
             responses = operation.setdefault("responses", {})
             for code in [c for c in responses if c.startswith(("4", "5"))]:
                 del responses[code]

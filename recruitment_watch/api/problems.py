@@ -38,6 +38,11 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     ),
     "rate-limited": ("Too many requests", "Slow down; retry after the number of seconds in Retry-After."),
     "server-error": ("Server error", "Something failed on our side; the request changed nothing. Try again later."),
+    "database-busy": (
+        "Database busy",
+        "A long write (such as a compliance sweep recording findings) holds the database; the request changed "
+        "nothing. Retry after the number of seconds in Retry-After.",
+    ),
 }
 SLUG_BY_STATUS = {
     400: "malformed-request",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import sqlite3
 
+import pytest
+from sqlalchemy import func, make_url, select
+
+from recruitment_watch import create_app
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models import Contract, ContractVersion, FeePayment, IdempotencyRecord, Worker
 
@@ -163,3 +167,26 @@ def test_a_worker_is_reused_by_id_or_reference_only_by_the_agency_that_has_them(
     same_reference["reference"] = "CT-5"
     taken = client.post("/api/v1/contracts", json=same_reference, headers=world.agency_b.headers)
     assert taken.status_code == 409 and taken.get_json()["errors"][0]["field"] == "worker.reference"
+
+
+def test_a_write_while_a_long_sweep_holds_the_sqlite_database_is_503_and_can_be_retried(app, world, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL writers wait on row locks; only SQLite has one database-wide write lock")
+    busy = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": database_url,
+                       "SQLITE_BUSY_TIMEOUT_S": 1})  # fmt: skip
+    client = busy.test_client()
+    body, headers = contract_body(world.employer_id), world.agency_a.headers
+    sweep = sqlite3.connect(make_url(database_url).database, isolation_level=None)
+    sweep.execute("BEGIN IMMEDIATE")  # what a sweep recording findings holds until it commits
+    try:
+        refused = client.post("/api/v1/contracts", json=body, headers=headers)
+    finally:
+        sweep.execute("ROLLBACK")
+        sweep.close()
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "30"
+    problem = refused.get_json()
+    assert problem["type"].endswith("/database-busy") and "the request changed nothing" in problem["detail"]
+    assert count(busy, Contract) == 0
+    retried = client.post("/api/v1/contracts", json=body, headers=headers)
+    assert retried.status_code == 201 and count(busy, Contract) == 1
+    get_engine(busy).dispose()
