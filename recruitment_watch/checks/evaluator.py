@@ -47,19 +47,19 @@ class Judgement:
 
 def render_message(template: str, evidence: dict[str, Any], subject: dict[str, Any]) -> str:
     """Fill ``{name}`` placeholders from evidence, then from the subject; null values read ``(not recorded)``."""
+    return PLACEHOLDER.sub(lambda match: placeholder_text(match.group(1), evidence, subject), template)
 
-    def fill(match: Any) -> str:
-        name = match.group(1)
-        value = evidence[name] if name in evidence else resolve(subject, name)
-        if value is None:
-            return "(not recorded)"
-        if isinstance(value, list | tuple | set):
-            return ", ".join(str(item) for item in value) or "none"
-        if isinstance(value, date):
-            return value.isoformat()
-        return str(value)
 
-    return PLACEHOLDER.sub(fill, template)
+def placeholder_text(name: str, evidence: dict[str, Any], subject: dict[str, Any]) -> str:
+    """What placeholder ``{name}`` of a message reads for this evidence and subject."""
+    value = evidence[name] if name in evidence else resolve(subject, name)
+    if value is None:
+        return "(not recorded)"
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(item) for item in value) or "none"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def judge(criterion: Criterion, subject: dict[str, Any], *, on: date) -> Verdict:

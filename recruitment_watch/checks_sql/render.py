@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
-from recruitment_watch.checks.conditions import resolve
-from recruitment_watch.checks.evaluator import render_message
+from recruitment_watch.checks.evaluator import placeholder_text, render_message
 from recruitment_watch.checks.loader import PLACEHOLDER
 from recruitment_watch.checks.packs import Criterion, Pack
 from recruitment_watch.checks.subjects import jsonable
@@ -87,22 +85,11 @@ class FindingRenderer:
         return self._message(evidence, subject), _jsonable_evidence(evidence)
 
     def _message(self, evidence: dict[str, Any], subject: dict[str, Any]) -> str:
-        """``render_message`` over the pre-split template."""
+        """``render_message`` over the template split once at its placeholders."""
         parts = self._template
-        if len(parts) == 1:
-            return parts[0]
         out = [parts[0]]
         for at in range(1, len(parts), 2):
-            name = parts[at]
-            value = evidence[name] if name in evidence else resolve(subject, name)
-            if value is None:
-                out.append("(not recorded)")
-            elif isinstance(value, list | tuple | set):
-                out.append(", ".join(str(item) for item in value) or "none")
-            elif isinstance(value, date):
-                out.append(value.isoformat())
-            else:
-                out.append(str(value))
+            out.append(placeholder_text(parts[at], evidence, subject))
             out.append(parts[at + 1])
         return "".join(out)
 
