@@ -53,13 +53,7 @@ class FindingRenderer:
         self.names: tuple[str, ...] = tuple(compiled.evidence)
         self._kinds = tuple(compiled.kinds[name] for name in self.names)
         self._is_complaint = spec.subject == "complaint"
-        self._placements = []  # (index in names, parents, leaf, NULL means "absent" — the parent is an open dict)
-        for index, name in enumerate(self.names):
-            if name.startswith("="):
-                continue
-            *parents, leaf = name.split(".")
-            open_dict = bool(parents) and _is_dict(spec.subject, ".".join(parents))
-            self._placements.append((index, tuple(parents), leaf, open_dict))
+        self._placements = _placements(spec.subject, self.names)
         self._evidence = SQL_CHECKS[spec.check].evidence
         self._params = compiled.criterion.params
         self._template = PLACEHOLDER.split(spec.message)  # literal, name, literal, name, …, literal
@@ -67,20 +61,7 @@ class FindingRenderer:
     def render(self, raw: Sequence[Any]) -> tuple[str, dict]:
         pairs = zip(self.names, self._kinds, raw, strict=True)
         values = {name: decode_value(kind, value) for name, kind, value in pairs}
-        subject: dict[str, Any] = {}
-        for index, parents, leaf, open_dict in self._placements:
-            value = values[self.names[index]]
-            if value is None and open_dict:
-                continue  # NULL in a dict column means the key is absent (as ``unflatten`` reads it)
-            node = subject
-            for part in parents:
-                child = node.get(part)
-                if not isinstance(child, dict):
-                    child = node[part] = {}
-                node = child
-            node[leaf] = value
-        if self._is_complaint:
-            subject["now"] = values.get("=now")
+        subject = _placed(self._placements, values, self._is_complaint)
         evidence = self._evidence(self._params, values, subject)
         return self._message(evidence, subject), _jsonable_evidence(evidence)
 
@@ -120,12 +101,27 @@ def _sparse_subject(subject_type: str, values: Mapping[str, Any]) -> dict[str, A
     A sweep renders every new finding this way, so it must not walk every path of the subject (``unflatten``
     does, and costs ~20× more); evidence functions and message placeholders only read these leaves.
     """
-    subject: dict[str, Any] = {}
-    for name, value in values.items():
+    return _placed(_placements(subject_type, values), values, subject_type == "complaint")
+
+
+def _placements(subject_type: str, names) -> list[tuple[str, tuple[str, ...], str, bool]]:
+    """Where each subject leaf among ``names`` goes: (name, parent keys, leaf key, whether NULL means "absent" —
+    the leaf is a key of an open dict). Computed values (``=name``) are not subject leaves."""
+    placements = []
+    for name in names:
         if name.startswith("="):
             continue
         *parents, leaf = name.split(".")
-        if value is None and parents and _is_dict(subject_type, ".".join(parents)):
+        placements.append((name, tuple(parents), leaf, bool(parents) and _is_dict(subject_type, ".".join(parents))))
+    return placements
+
+
+def _placed(placements, values: Mapping[str, Any], is_complaint: bool) -> dict[str, Any]:
+    """The sparse subject: each leaf's value at its place (complaints also get the judging moment as ``now``)."""
+    subject: dict[str, Any] = {}
+    for name, parents, leaf, open_dict in placements:
+        value = values[name]
+        if value is None and open_dict:
             continue  # NULL in a dict column means the key is absent (as ``unflatten`` reads it)
         node = subject
         for part in parents:
@@ -134,7 +130,7 @@ def _sparse_subject(subject_type: str, values: Mapping[str, Any]) -> dict[str, A
                 child = node[part] = {}
             node = child
         node[leaf] = value
-    if subject_type == "complaint":
+    if is_complaint:
         subject["now"] = values.get("=now")
     return subject
 
