@@ -35,6 +35,11 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def is_memory_database(database: str | None) -> bool:
+    """True for an in-memory SQLite database (a URL's ``database`` part): no other process can see it."""
+    return database in (None, "", ":memory:")
+
+
 def _install_sqlite_pragmas(engine: Engine, busy_timeout_s: int) -> None:
     """Set per-connection pragmas and take over transaction control from pysqlite."""
 
@@ -46,7 +51,7 @@ def _install_sqlite_pragmas(engine: Engine, busy_timeout_s: int) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s) * 1000}")
-        if engine.url.database not in (None, "", ":memory:"):
+        if not is_memory_database(engine.url.database):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

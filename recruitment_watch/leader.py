@@ -20,6 +20,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import NullPool
 
+from recruitment_watch.db import is_memory_database
+
 log = logging.getLogger(__name__)
 
 # One 64-bit key per purpose, from its name (advisory locks are per database, so two databases on one server
@@ -104,7 +106,7 @@ class AdvisoryLeaderLock:
         try:
             connection = self._engine.connect()
         except Exception as exc:  # the database is down: stay a follower and try again later
-            log.warning("scheduler: cannot reach the database for the leader lock: %s", exc)
+            log.warning("cannot reach the database for the lock %s: %s", self.key, exc)
             return False
         try:
             won = bool(connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}).scalar())
@@ -124,7 +126,7 @@ class AdvisoryLeaderLock:
         try:
             self._connection.execute(text("SELECT 1"))
         except Exception as exc:
-            log.error("scheduler: lost the leader lock's connection: %s", exc)
+            log.error("lost the connection holding lock %s: %s", self.key, exc)
             self._drop()
             return False
         return True
@@ -136,7 +138,7 @@ class AdvisoryLeaderLock:
         try:
             self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
         except Exception as exc:  # closing the connection releases it anyway
-            log.warning("scheduler: unlocking failed (%s); closing the connection releases the lock", exc)
+            log.warning("unlocking %s failed (%s); closing the connection releases it", self.key, exc)
         self._drop()
 
     def _drop(self) -> None:
@@ -145,16 +147,20 @@ class AdvisoryLeaderLock:
             try:
                 connection.close()
             except Exception:  # already broken
-                log.debug("scheduler: closing a broken lock connection", exc_info=True)
+                log.debug("closing a broken lock connection", exc_info=True)
         self._engine.dispose()
+
+
+def beside_database(database: str, suffix: str) -> Path:
+    """A lock file next to a SQLite database file: ``<database file><suffix>``."""
+    return Path(database).resolve().with_name(Path(database).name + suffix)
 
 
 def leader_lock_for(url: str, instance_path: str) -> LeaderLock:
     """The right lock for a database URL: beside the SQLite file, or an advisory lock in PostgreSQL."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if not database or database == ":memory:":
+        if is_memory_database(parsed.database):
             return FileLeaderLock(Path(instance_path) / "scheduler.lock")
-        return FileLeaderLock(Path(database).resolve().with_name(Path(database).name + ".scheduler.lock"))
+        return FileLeaderLock(beside_database(parsed.database, ".scheduler.lock"))
     return AdvisoryLeaderLock(url)

@@ -17,11 +17,6 @@ from recruitment_watch.checks_sql.verdicts import SQL_CHECKS
 _PLAIN = (str, int, float, bool, type(None))
 
 
-def decode_evidence(compiled: CompiledCriterion, row: Mapping[str, Any]) -> dict[str, Any]:
-    """The evidence values of ``row`` (keyed like ``compiled.evidence``) decoded to Python values."""
-    return {name: decode_value(compiled.kinds[name], row.get(name)) for name in compiled.evidence}
-
-
 def render_finding(
     criterion: Criterion | CompiledCriterion, pack: Pack | None, row: Mapping[str, Any]
 ) -> tuple[str, dict]:
@@ -133,10 +128,3 @@ def _placed(placements, values: Mapping[str, Any], is_complaint: bool) -> dict[s
     if is_complaint:
         subject["now"] = values.get("=now")
     return subject
-
-
-def _encoded(leaves: dict[str, Any]) -> dict[str, Any]:
-    """Decoded leaf values back in column form for ``unflatten`` (lists re-encoded)."""
-    from recruitment_watch.checks_sql.flat import encode_list
-
-    return {name: encode_list(value) if isinstance(value, list) else value for name, value in leaves.items()}

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlmodel import Session
 
+from recruitment_watch.db import is_memory_database
 from recruitment_watch.models import Contract, Finding
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES
 from recruitment_watch.services.findings import Tally, auto_resolve
@@ -125,7 +126,7 @@ class SqlStrategy:
         if changed_since is not None or subject_type not in PARTITIONED or self._worker_count() < 2:
             return None
         url = session.get_bind().url
-        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        if url.get_backend_name() == "sqlite" and is_memory_database(url.database):
             return None  # another process cannot see an in-memory database
         if url.get_backend_name() != "sqlite" and not wording:
             return None

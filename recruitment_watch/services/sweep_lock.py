@@ -2,10 +2,11 @@
 
 A scheduled sweep, ``recruitment-watch checks run`` and ``POST /api/v1/sweeps`` may start together. Two sweeps
 judging at once would race to record the same findings (one fails on the open-finding key after waiting for the
-other's transaction, or on SQLite for the write lock), so a sweep first takes an exclusive lock that dies with its
-holder — a sweep killed with ``kill -9`` never blocks the next one:
+other's transaction, or on SQLite for the write lock), so a sweep first takes an exclusive lock — the scheduler's
+leader locks (``leader.py``) under another name, which die with their holder, so a sweep killed with ``kill -9``
+never blocks the next one:
 
-- PostgreSQL: a session advisory lock (``pg_try_advisory_lock``) on a connection held for the sweep;
+- PostgreSQL: a session advisory lock on a dedicated, unpooled connection held for the sweep;
 - SQLite file: an ``flock`` on ``<database file>.sweep-lock`` beside the database;
 - in-memory SQLite: nothing (no other process can see the database).
 
@@ -15,18 +16,19 @@ records nothing.
 
 from __future__ import annotations
 
-import fcntl
+import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 
-from recruitment_watch.db import unit_of_work
+from recruitment_watch.db import is_memory_database, unit_of_work
+from recruitment_watch.leader import AdvisoryLeaderLock, FileLeaderLock, LeaderLock, beside_database
 from recruitment_watch.models import CheckRun
 from recruitment_watch.models.vocab import RunStatus
 
-ADVISORY_KEY = 0x7277_5357_4545_5000  # "rwSWEEP" — the one PostgreSQL advisory lock key this application uses
+SWEEP_LOCK_KEY = int.from_bytes(hashlib.sha256(b"recruitment_watch.sweep").digest()[:8], "big", signed=True)
 POLL_S = 0.1
 
 
@@ -37,49 +39,28 @@ class SweepInProgress(RuntimeError):
 @contextmanager
 def exclusive_sweep(engine: Engine, *, wait_s: float = 2.0) -> Iterator[None]:
     """Hold the database's sweep lock for the ``with`` block, or raise ``SweepInProgress`` after ``wait_s``."""
-    url = engine.url
-    if url.get_backend_name() == "postgresql":
-        with _advisory_lock(engine, wait_s):
-            yield
-    elif url.database in (None, "", ":memory:"):
+    lock = _lock_for(engine)
+    if lock is None:
         yield
-    else:
-        with _file_lock(engine, f"{url.database}.sweep-lock", wait_s):
-            yield
+        return
+    if not _poll(lock.try_acquire, wait_s):
+        raise SweepInProgress(_running_message(engine))
+    try:
+        yield
+    finally:
+        lock.release()
 
 
-@contextmanager
-def _advisory_lock(engine: Engine, wait_s: float) -> Iterator[None]:
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        if not _poll(lambda: connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}),
-                     wait_s):  # fmt: skip
-            raise SweepInProgress(_running_message(engine))
-        try:
-            yield
-        finally:
-            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+def _lock_for(engine: Engine) -> LeaderLock | None:
+    url = engine.url
+    if url.get_backend_name() != "sqlite":
+        return AdvisoryLeaderLock(url.render_as_string(hide_password=False), key=SWEEP_LOCK_KEY)
+    if is_memory_database(url.database):
+        return None
+    return FileLeaderLock(beside_database(url.database, ".sweep-lock"))
 
 
-@contextmanager
-def _file_lock(engine: Engine, path: str, wait_s: float) -> Iterator[None]:
-    with open(path, "a+b") as handle:
-
-        def take() -> bool:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return False
-            return True
-
-        if not _poll(take, wait_s):
-            raise SweepInProgress(_running_message(engine))
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _poll(attempt, wait_s: float) -> bool:
+def _poll(attempt: Callable[[], bool], wait_s: float) -> bool:
     deadline = time.monotonic() + wait_s
     while True:
         if attempt():
