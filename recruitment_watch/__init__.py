@@ -1,6 +1,7 @@
 """recruitment_watch: fair-recruitment monitoring and compliance.
 
-``create_app`` wires config → database → web → CLI. Nothing runs at import: no engine, no scheduler, no settings.
+``create_app`` wires config → database → web → API → CLI → jobs; ``main`` is the ``recruitment-watch`` command.
+This module is the one place that knows every edge. Nothing runs at import: no engine, no scheduler, no settings.
 """
 
 from __future__ import annotations
@@ -9,15 +10,17 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+import click
 from apiflask import APIFlask
 from flask import Flask
+from flask.cli import FlaskGroup
 
 from recruitment_watch.paths import shipped_dir
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app. ``config`` (tests) overrides the instance file and ``RW_*`` environment variables."""
-    from recruitment_watch import api, cli, db, web
+    from recruitment_watch import api, cli, db, jobs, web
     from recruitment_watch.config import (
         DEFAULTS,
         default_database_url,
@@ -53,4 +56,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     web.init_app(app)
     api.init_app(app)
     cli.init_app(app)
+    jobs.init_app(app)
     return app
+
+
+def _create_app(*_args: object) -> Flask:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=True)
+def main() -> None:
+    """Fair-recruitment monitoring and compliance (recruitment_watch)."""

@@ -101,8 +101,8 @@ def revised_fee_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     "Revised wording:"; every other pack is the shipped one. Returns the packs folder."""
     import shutil
 
-    from recruitment_watch.services import sweeps
-    from recruitment_watch.services.packs import active_packs, packs_root
+    from recruitment_watch.services.criteria.packs import active_packs, packs_root
+    from recruitment_watch.services.sweeps import run as sweeps
 
     revised = tmp_path / "audits"
     shutil.copytree(packs_root(), revised)

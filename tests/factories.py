@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from recruitment_watch.services import agencies, contracts
+from recruitment_watch.services.contracts import intake as contracts
+from recruitment_watch.services.registry import agencies
 
 
 def agency_input(**overrides: Any) -> dict[str, Any]:

@@ -16,10 +16,10 @@ import time
 
 from recruitment_watch import create_app
 from recruitment_watch.db import get_engine
-from recruitment_watch.jobs import JOBS, JobContext, JobSpec
+from recruitment_watch.jobs.catalogue import JOBS, JobContext, JobSpec
+from recruitment_watch.jobs.scheduler import JobRunner, SchedulerProcess
 from recruitment_watch.leader import leader_lock_for
-from recruitment_watch.scheduler import JobRunner, SchedulerProcess
-from recruitment_watch.services.job_runs import JobResult
+from recruitment_watch.services.scheduling.job_runs import JobResult
 
 
 def main() -> None:

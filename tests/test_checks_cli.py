@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models import Decision, Finding
-from recruitment_watch.services import fees
-from recruitment_watch.services.packs import packs_root
-from recruitment_watch.services.sweep_lock import exclusive_sweep
+from recruitment_watch.services.contracts import fees
+from recruitment_watch.services.criteria.packs import packs_root
+from recruitment_watch.services.sweeps.lock import exclusive_sweep
 
 
 def test_packs_list_shows_versions_digests_and_citations(runner):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models import Complaint, ComplaintEvent, Notification, User
 from recruitment_watch.models.vocab import OrganisationKind, Role
-from recruitment_watch.services import users
+from recruitment_watch.services.access import users
 
 RECEIVED = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 

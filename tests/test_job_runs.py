@@ -9,12 +9,12 @@ from conftest import wipe
 from sqlalchemy import select
 
 from recruitment_watch.db import unit_of_work
-from recruitment_watch.jobs import JobContext, JobInterrupted, JobSpec
+from recruitment_watch.jobs.catalogue import JobContext, JobInterrupted, JobSpec
+from recruitment_watch.jobs.scheduler import JobRunner
 from recruitment_watch.models import JobRun
 from recruitment_watch.models.vocab import JobTrigger, RunStatus
-from recruitment_watch.scheduler import JobRunner
-from recruitment_watch.services import job_runs
-from recruitment_watch.services.job_runs import JobResult
+from recruitment_watch.services.scheduling import job_runs
+from recruitment_watch.services.scheduling.job_runs import JobResult
 
 NOW = datetime(2026, 11, 25, 10, 7, 30, tzinfo=UTC)
 

@@ -11,8 +11,8 @@ from tests_support import seed_small_register
 
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models.vocab import JobTrigger, RunStatus
-from recruitment_watch.services import job_runs
-from recruitment_watch.services.sweep_lock import exclusive_sweep
+from recruitment_watch.services.scheduling import job_runs
+from recruitment_watch.services.sweeps.lock import exclusive_sweep
 
 
 def test_jobs_list_shows_every_job_with_schedule_next_slot_and_last_run(app, runner):

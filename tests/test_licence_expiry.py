@@ -16,7 +16,8 @@ from sqlalchemy import select
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models import Agency, LicenceEvent, Notification
 from recruitment_watch.models.vocab import OrganisationKind, Role
-from recruitment_watch.services import agencies, users
+from recruitment_watch.services.access import users
+from recruitment_watch.services.registry import agencies
 
 
 @pytest.fixture()

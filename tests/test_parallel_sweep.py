@@ -15,9 +15,9 @@ from sqlalchemy import delete, func, select, update
 
 from recruitment_watch.db import unit_of_work
 from recruitment_watch.models import CheckRun, ContractVersion, Decision, FeePayment, Finding
-from recruitment_watch.services import sweep_pool
-from recruitment_watch.services.sql_sweep import SqlStrategy
-from recruitment_watch.services.sweeps import run_sweep
+from recruitment_watch.services.sweeps import pool as sweep_pool
+from recruitment_watch.services.sweeps.run import run_sweep
+from recruitment_watch.services.sweeps.sql_strategy import SqlStrategy
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
@@ -140,8 +140,8 @@ def test_a_killed_parallel_sweep_writes_nothing_and_leaves_no_worker_behind(demo
     code = (
         "import multiprocessing, sys, time\n"
         "from recruitment_watch.db import make_engine\n"
-        "from recruitment_watch.services.sql_sweep import SqlStrategy\n"
-        "from recruitment_watch.services.sweeps import run_sweep\n"
+        "from recruitment_watch.services.sweeps.sql_strategy import SqlStrategy\n"
+        "from recruitment_watch.services.sweeps.run import run_sweep\n"
         "original = SqlStrategy._write\n"
         "def slow(*args, **kwargs):\n"
         "    original(*args, **kwargs)\n"

@@ -137,7 +137,7 @@ def test_the_cli_scheduler_runs_jobs_on_schedule_and_a_second_one_only_waits(db,
         "RW_SCHEDULES": '{"sweep-incremental": "every 2 seconds", "complaint-sla": "every 3 seconds", '
         '"sweep-full": "off", "licence-expiry": "off", "retention": "off", "ministry-report": "off"}',
     }
-    command = [sys.executable, "-c", "from recruitment_watch.cli import main; main()", "scheduler", "run"]
+    command = [sys.executable, "-c", "from recruitment_watch import main; main()", "scheduler", "run"]
     processes = [
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         for _ in range(2)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from recruitment_watch.config import from_environment
-from recruitment_watch.jobs import JOBS, check_schedules
-from recruitment_watch.schedules import ScheduleError, describe, latest_slot, next_slot, parse_schedule
+from recruitment_watch.jobs.catalogue import JOBS, check_schedules
+from recruitment_watch.jobs.schedules import ScheduleError, describe, latest_slot, next_slot, parse_schedule
 
 
 def at(text: str) -> datetime:

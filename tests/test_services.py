@@ -19,9 +19,11 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from recruitment_watch.models import Agency, Contract, ContractVersion, FeePayment, LicenceEvent, WorkerIdentity
-from recruitment_watch.services import agencies, contracts, fees
+from recruitment_watch.services.contracts import fees
+from recruitment_watch.services.contracts import intake as contracts
+from recruitment_watch.services.contracts.version_hash import broken_links, version_sha256
 from recruitment_watch.services.errors import Conflict, NotFound
-from recruitment_watch.services.version_hash import broken_links, version_sha256
+from recruitment_watch.services.registry import agencies
 
 
 def test_contract_versions_are_chained_by_hash(session):

@@ -17,8 +17,8 @@ from recruitment_watch.checks.subjects import judging_date
 from recruitment_watch.checks_sql.flat import flat_columns, unflatten
 from recruitment_watch.db import new_session
 from recruitment_watch.models import Complaint, ContractVersion, FeePayment
-from recruitment_watch.services import subject_loader
-from recruitment_watch.services.subject_sources import SOURCES
+from recruitment_watch.services.criteria import subject_loader
+from recruitment_watch.services.criteria.subject_sources import SOURCES
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

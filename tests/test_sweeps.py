@@ -16,10 +16,10 @@ from sqlalchemy import func, select, update
 
 from recruitment_watch.db import unit_of_work
 from recruitment_watch.models import CheckRun, Finding, Worker
-from recruitment_watch.services import fees
-from recruitment_watch.services.strategies import strategy_named
-from recruitment_watch.services.sweep_lock import SweepInProgress
-from recruitment_watch.services.sweeps import run_sweep
+from recruitment_watch.services.contracts import fees
+from recruitment_watch.services.sweeps.lock import SweepInProgress
+from recruitment_watch.services.sweeps.run import run_sweep
+from recruitment_watch.services.sweeps.strategies import strategy_named
 
 STRATEGIES = ["sql", "python"]
 
@@ -99,9 +99,9 @@ def test_incremental_run_judges_only_changed_subjects(engine, one_bad_contract, 
 SLOW_SWEEP = (
     "import sys, time\n"
     "from recruitment_watch.db import make_engine\n"
-    "from recruitment_watch.services.sql_sweep import SqlStrategy\n"
-    "from recruitment_watch.services.sweeps import run_sweep\n"
-    "from recruitment_watch.services.strategies import strategy_named\n"
+    "from recruitment_watch.services.sweeps.sql_strategy import SqlStrategy\n"
+    "from recruitment_watch.services.sweeps.run import run_sweep\n"
+    "from recruitment_watch.services.sweeps.strategies import strategy_named\n"
     "original = SqlStrategy._write\n"
     "def slow(*args, **kwargs):\n"
     "    original(*args, **kwargs)\n"

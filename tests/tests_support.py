@@ -6,7 +6,7 @@ from datetime import date
 
 from factories import make_agency, make_contract
 
-from recruitment_watch.services import agencies
+from recruitment_watch.services.registry import agencies
 
 
 def seed_small_register(session):

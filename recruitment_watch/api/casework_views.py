@@ -21,8 +21,8 @@ from recruitment_watch.api.problems import ApiProblem, from_service_error
 from recruitment_watch.db import get_engine, get_session
 from recruitment_watch.models import Complaint, Finding
 from recruitment_watch.models.vocab import ApiScope
-from recruitment_watch.services import scoped
-from recruitment_watch.services.case_work import (
+from recruitment_watch.services.access import scoping
+from recruitment_watch.services.casework.complaints import (
     FindingResponseInput,
     NgoComplaintInput,
     file_ngo_complaint,
@@ -48,7 +48,7 @@ from recruitment_watch.services.errors import ServiceError
 @bp.doc(summary="List findings", security=SECURITY, operation_id="listFindings")
 def list_findings(query: FindingQuery):
     """Findings on your agency's records (all for a ministry key), filtered by status and severity."""
-    selection = scoped.findings_of(current_actor())
+    selection = scoping.findings_of(current_actor())
     if query.status:
         selection = selection.where(Finding.status == query.status)
     if query.severity:
@@ -63,7 +63,7 @@ def list_findings(query: FindingQuery):
 @bp.doc(summary="Get a finding", security=SECURITY, operation_id="getFinding")
 def get_finding(finding_id: int):
     """One finding with its citation and evidence."""
-    finding = scoped.one_of_theirs(get_session(), scoped.findings_of(current_actor()), Finding, finding_id, "finding")
+    finding = scoping.one_of_theirs(get_session(), scoping.findings_of(current_actor()), Finding, finding_id, "finding")
     return json_response(FindingOut.model_validate(finding))
 
 
@@ -76,7 +76,7 @@ def get_finding(finding_id: int):
 def answer_finding(finding_id: int, body: FindingResponseInput):
     """Post your agency's response to an open finding; an inspector then verifies or dismisses it."""
     session = get_session()
-    finding = scoped.one_of_theirs(session, scoped.findings_of(current_actor()), Finding, finding_id, "finding")
+    finding = scoping.one_of_theirs(session, scoping.findings_of(current_actor()), Finding, finding_id, "finding")
     try:
         respond_to_finding(finding, body, session=session)
     except ServiceError as exc:
@@ -120,7 +120,7 @@ def file_complaint(body: NgoComplaintInput):
 @bp.doc(summary="List complaints", security=SECURITY, operation_id="listComplaints")
 def list_complaints(query: ComplaintQuery):
     """Complaints your NGO filed (all for a ministry key), with status and messages."""
-    selection = scoped.complaints_of(current_actor())
+    selection = scoping.complaints_of(current_actor())
     if query.status:
         selection = selection.where(Complaint.status == query.status)
     rows, cursor = page(get_session(), selection, Complaint, query)
@@ -133,8 +133,8 @@ def list_complaints(query: ComplaintQuery):
 @bp.doc(summary="Get a complaint", security=SECURITY, operation_id="getComplaint")
 def get_complaint(complaint_id: int):
     """One complaint: status, deadlines and the messages the complainant may see (never internal notes)."""
-    selection = scoped.complaints_of(current_actor())
-    complaint = scoped.one_of_theirs(get_session(), selection, Complaint, complaint_id, "complaint")
+    selection = scoping.complaints_of(current_actor())
+    complaint = scoping.one_of_theirs(get_session(), selection, Complaint, complaint_id, "complaint")
     return json_response(complaint_out(complaint))
 
 
@@ -144,9 +144,9 @@ def get_complaint(complaint_id: int):
 @bp.doc(summary="Run an incremental compliance sweep", security=SECURITY, operation_id="runSweep")
 def run_sweep_now():
     """Judge what changed since the last successful sweep, now (full sweeps run nightly or from the CLI)."""
-    from recruitment_watch.services.strategies import strategy_named
-    from recruitment_watch.services.sweep_lock import SweepInProgress
-    from recruitment_watch.services.sweeps import run_sweep
+    from recruitment_watch.services.sweeps.lock import SweepInProgress
+    from recruitment_watch.services.sweeps.run import run_sweep
+    from recruitment_watch.services.sweeps.strategies import strategy_named
 
     try:
         run = run_sweep(get_engine(current_app), strategy_named("sql", current_app.config), full=False, trigger="api")

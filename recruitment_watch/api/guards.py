@@ -22,8 +22,9 @@ from recruitment_watch.api.problems import ApiProblem
 from recruitment_watch.db import begin_writing, get_session
 from recruitment_watch.models import IdempotencyRecord
 from recruitment_watch.models.vocab import ApiScope
-from recruitment_watch.services.api_keys import Actor, authenticate
-from recruitment_watch.services.submissions import FieldError
+from recruitment_watch.services.access.actor import Actor
+from recruitment_watch.services.access.api_keys import authenticate
+from recruitment_watch.services.errors import FieldError
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_PATTERN = "^[!-~]{1,200}$"

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from recruitment_watch.api.models import PageQuery
 from recruitment_watch.api.problems import ApiProblem
-from recruitment_watch.services.submissions import FieldError
+from recruitment_watch.services.errors import FieldError
 
 CURSOR_PATTERN = r"^[0-9]{1,16}-[0-9]{1,18}$"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

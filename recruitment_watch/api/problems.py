@@ -14,8 +14,7 @@ from typing import Any
 
 from flask import Response, request
 
-from recruitment_watch.services.errors import Conflict, NotFound, ServiceError
-from recruitment_watch.services.submissions import FieldError, Rejected
+from recruitment_watch.services.errors import Conflict, FieldError, NotFound, Rejected, ServiceError
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"

@@ -25,8 +25,8 @@ from recruitment_watch.db import get_session
 from recruitment_watch.models import Agency, Employer, Finding, LicenceEvent
 from recruitment_watch.models.base import utc_now
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, ApiScope
-from recruitment_watch.services.risk import assess_agency, weights_from
-from recruitment_watch.services.submissions import FieldError
+from recruitment_watch.services.errors import FieldError
+from recruitment_watch.services.oversight.risk import assess_agency, weights_from
 
 SANCTION_STATUSES = ("suspended", "cancelled", "banned", "delisted")
 

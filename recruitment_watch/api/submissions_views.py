@@ -29,19 +29,19 @@ from recruitment_watch.api.problems import from_rejected
 from recruitment_watch.db import get_session
 from recruitment_watch.models import Contract, ContractVersion, FeePayment
 from recruitment_watch.models.vocab import ApiScope
-from recruitment_watch.services import scoped
-from recruitment_watch.services.submissions import (
+from recruitment_watch.services.access import scoping
+from recruitment_watch.services.contracts.submissions import (
     AcceptedContract,
     ApiContractInput,
     ApiFeePaymentInput,
     ItemOutcome,
     PreparedContract,
-    Rejected,
     prepare_agency_contract,
     record_agency_payment,
     store_agency_contract,
     submit_bulk,
 )
+from recruitment_watch.services.errors import Rejected
 
 
 def contracts_out(contracts: list[Contract], known: list[ContractVersion] | None = None) -> list[ContractOut]:
@@ -150,7 +150,7 @@ def submit_contracts_bulk(body: BulkInput):
 @bp.doc(summary="List contracts", security=SECURITY, operation_id="listContracts")
 def list_contracts(query: PageQuery):
     """Your agency's contracts (all contracts for a ministry key), oldest change first, with their versions."""
-    rows, cursor = page(get_session(), scoped.contracts_of(current_actor()), Contract, query)
+    rows, cursor = page(get_session(), scoping.contracts_of(current_actor()), Contract, query)
     return json_response(ContractPage(items=contracts_out(rows), next_cursor=cursor))
 
 
@@ -161,7 +161,7 @@ def list_contracts(query: PageQuery):
 def get_contract(contract_id: int):
     """One contract with its versions; another organisation's contract answers 404."""
     session = get_session()
-    contract = scoped.one_of_theirs(session, scoped.contracts_of(current_actor()), Contract, contract_id, "contract")
+    contract = scoping.one_of_theirs(session, scoping.contracts_of(current_actor()), Contract, contract_id, "contract")
     return json_response(contracts_out([contract])[0])
 
 
@@ -211,7 +211,7 @@ def record_payments_bulk(body: BulkInput):
 @bp.doc(summary="List fee payments", security=SECURITY, operation_id="listFeePayments")
 def list_payments(query: PageQuery):
     """Your agency's fee payments (all for a ministry key)."""
-    rows, cursor = page(get_session(), scoped.payments_of(current_actor()), FeePayment, query)
+    rows, cursor = page(get_session(), scoping.payments_of(current_actor()), FeePayment, query)
     return json_response(FeePaymentPage(items=[FeePaymentOut.model_validate(r) for r in rows], next_cursor=cursor))
 
 
@@ -222,5 +222,5 @@ def list_payments(query: PageQuery):
 def get_payment(payment_id: int):
     """One fee payment; another organisation's answers 404."""
     session = get_session()
-    payment = scoped.one_of_theirs(session, scoped.payments_of(current_actor()), FeePayment, payment_id, "fee payment")
+    payment = scoping.one_of_theirs(session, scoping.payments_of(current_actor()), FeePayment, payment_id, "fee payment")
     return json_response(FeePaymentOut.model_validate(payment))

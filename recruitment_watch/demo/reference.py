@@ -16,8 +16,8 @@ from sqlmodel import Session
 from recruitment_watch.demo import catalogue
 from recruitment_watch.models import Agency, Employer, JobOrder, SubAgent, User
 from recruitment_watch.models.vocab import LicenceStatus, OrganisationKind, Role
-from recruitment_watch.services import agencies as agency_service
-from recruitment_watch.services import users as user_service
+from recruitment_watch.services.access import users as user_service
+from recruitment_watch.services.registry import agencies as agency_service
 
 DEMO_LOGINS = (
     ("admin@demo.recruitment-watch.org", "Amina Admin", Role.admin),

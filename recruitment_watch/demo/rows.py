@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from recruitment_watch import money
 from recruitment_watch.demo import catalogue
 from recruitment_watch.demo.reference import ReferenceData
 from recruitment_watch.models.base import pack_list
-from recruitment_watch.services import fx
-from recruitment_watch.services.version_hash import version_sha256
+from recruitment_watch.services.contracts.version_hash import version_sha256
 
 WORKER_COLUMNS = (
     "id", "reference", "nationality", "sex", "date_of_birth", "languages", "domestic_worker", "passport_held_by",
@@ -215,7 +215,7 @@ class BlockBuilder:
         previous = None
         for terms in stages:
             on = terms["signed_on"] or departure
-            terms["basic_wage_usd_minor"] = fx.to_usd_minor(terms["basic_wage_minor"], terms["wage_currency"], on)
+            terms["basic_wage_usd_minor"] = money.to_usd_minor(terms["basic_wage_minor"], terms["wage_currency"], on)
             digest = version_sha256(terms, previous)
             row = dict(terms, id=ids.take("contract_version"), contract_id=contract_id, agency_id=agency_id,
                        content_sha256=digest, previous_sha256=previous, created_at=self.now)  # fmt: skip
@@ -237,8 +237,8 @@ class BlockBuilder:
             terms["food_allowance_minor"] = None
 
     def _fees(self, ids, draws, worker_id, contract_id, agency, origin_currency, departure, wage, wage_currency):
-        monthly_usd = fx.to_usd_minor(wage, wage_currency, departure)
-        rate = fx.rate_on(origin_currency, departure)
+        monthly_usd = money.to_usd_minor(wage, wage_currency, departure)
+        rate = money.rate_on(origin_currency, departure)
         roll = draws["fees"]
 
         def local(usd_minor: int) -> int:

@@ -24,7 +24,8 @@ from pathlib import Path
 from recruitment_watch import migrate
 from recruitment_watch.db import make_engine, unit_of_work
 from recruitment_watch.models.vocab import OrganisationKind
-from recruitment_watch.services import agencies, api_keys, users
+from recruitment_watch.services.access import api_keys, users
+from recruitment_watch.services.registry import agencies
 
 HELLO_APP = "recruitment_watch.devtools.hello_app:app"
 RW_APP = "recruitment_watch:create_app()"

@@ -21,8 +21,8 @@ from recruitment_watch import migrate
 from recruitment_watch.db import make_engine, new_session, unit_of_work
 from recruitment_watch.demo.load import load_demo
 from recruitment_watch.models import CheckRun, Complaint, Contract, ContractVersion, FeePayment, Finding
-from recruitment_watch.services.naive_sweep import PythonStrategy
-from recruitment_watch.services.packs import active_packs
+from recruitment_watch.services.criteria.packs import active_packs
+from recruitment_watch.services.sweeps.python_strategy import PythonStrategy
 
 
 @dataclass
@@ -42,8 +42,8 @@ def _child_sweep(url: str, full: bool) -> SweepFigure:
         "import json, os, resource, sys, time\n"
         "from recruitment_watch.config import from_environment\n"
         "from recruitment_watch.db import make_engine\n"
-        "from recruitment_watch.services.sql_sweep import SqlStrategy\n"
-        "from recruitment_watch.services.sweeps import run_sweep\n"
+        "from recruitment_watch.services.sweeps.sql_strategy import SqlStrategy\n"
+        "from recruitment_watch.services.sweeps.run import run_sweep\n"
         "strategy = SqlStrategy.from_config(from_environment(os.environ))  # RW_SWEEP_* settings apply\n"
         "started = time.perf_counter()\n"
         "run = run_sweep(make_engine(sys.argv[1]), strategy, full=sys.argv[2] == 'full', trigger='bench')\n"

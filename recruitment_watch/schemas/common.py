@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
 
-from recruitment_watch.services.fx import SUPPORTED_CURRENCIES
+from recruitment_watch.money import SUPPORTED_CURRENCIES
 
 # Row ids and money are 32-bit integer columns: larger values are refused at the edge, never sent to the database.
 MAX_ID = 2_147_483_647

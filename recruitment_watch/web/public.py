@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, render_template
 from sqlalchemy.exc import SQLAlchemyError
 
 from recruitment_watch.db import get_session
-from recruitment_watch.services import overview
+from recruitment_watch.services.oversight import overview
 
 bp = Blueprint("public", __name__)
 

@@ -11,7 +11,8 @@ from factories import agency_input, version_input
 from recruitment_watch.api.rate_limit import limiter
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models.vocab import OrganisationKind
-from recruitment_watch.services import agencies, api_keys, users
+from recruitment_watch.services.access import api_keys, users
+from recruitment_watch.services.registry import agencies
 
 
 @dataclass

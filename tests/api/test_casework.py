@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models import CheckRun, Complaint, ComplaintEvent, Finding
-from recruitment_watch.services import agencies
-from recruitment_watch.services.sweep_lock import exclusive_sweep
+from recruitment_watch.services.registry import agencies
+from recruitment_watch.services.sweeps.lock import exclusive_sweep
 
 from .conftest import contract_body
 

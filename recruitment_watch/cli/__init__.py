@@ -1,0 +1,27 @@
+"""The ``recruitment-watch`` command groups of the CLI edge (the scheduler's own groups plug in from ``jobs``).
+
+Each command parses its options, opens one unit of work, calls services, and commits once; commands hold no queries.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Attach every command group to the app's CLI."""
+    from recruitment_watch.cli.checks import agencies_group, checks_group, packs_group
+    from recruitment_watch.cli.database import db_group
+    from recruitment_watch.cli.keys import keys_group
+    from recruitment_watch.cli.notifications import notifications_group
+    from recruitment_watch.demo.command import demo_command
+    from recruitment_watch.devtools.command import bench_group
+
+    app.cli.add_command(db_group)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(packs_group)
+    app.cli.add_command(checks_group)
+    app.cli.add_command(agencies_group)
+    app.cli.add_command(bench_group)
+    app.cli.add_command(notifications_group)
+    app.cli.add_command(keys_group)

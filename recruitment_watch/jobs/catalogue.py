@@ -1,0 +1,168 @@
+"""The scheduled jobs: a registry in code (nothing pickled, nothing user-editable) and their thin bodies.
+
+Each body takes a ``JobContext`` and calls services; it returns a ``JobResult`` whose detail the job history
+shows. Long jobs work in batches and stop between batches when ``ctx.stopping()`` (SIGTERM, lost leadership).
+Schedules are defaults here and configurable by job id in ``SCHEDULES`` (see ``recruitment_watch.jobs.schedules``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from recruitment_watch.db import unit_of_work
+from recruitment_watch.jobs.schedules import parse_schedule
+from recruitment_watch.models.base import utc_now
+from recruitment_watch.models.vocab import RunStatus
+from recruitment_watch.services.scheduling.job_runs import JobResult
+
+SLA_BATCH = 200
+
+
+class JobInterrupted(RuntimeError):
+    """A job stopped between batches because the scheduler is shutting down; the next slot carries on."""
+
+
+@dataclass
+class JobContext:
+    """What a job body may use: the database, the configuration, the clock and the stop signal."""
+
+    engine: Engine
+    config: Mapping[str, Any]
+    stop: threading.Event = field(default_factory=threading.Event)
+    clock: Callable[[], datetime] = utc_now
+
+    def now(self) -> datetime:
+        """The current time (a test may freeze it)."""
+        return self.clock()
+
+    def stopping(self) -> bool:
+        """True once the scheduler was asked to stop: finish the current batch, then return."""
+        return self.stop.is_set()
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One scheduled job."""
+
+    id: str
+    title: str
+    default_schedule: str
+    body: Callable[[JobContext], JobResult]
+
+    def schedule(self, config: Mapping[str, Any]) -> str:
+        """The schedule in force: the configured one for this id, else the default."""
+        return str((config.get("SCHEDULES") or {}).get(self.id, self.default_schedule))
+
+
+def _sweep(ctx: JobContext, *, full: bool) -> JobResult:
+    from recruitment_watch.services.sweeps.lock import SweepInProgress
+    from recruitment_watch.services.sweeps.run import run_sweep
+    from recruitment_watch.services.sweeps.strategies import strategy_named
+
+    try:
+        run = run_sweep(ctx.engine, strategy_named("sql", ctx.config), full=full, trigger="scheduler")
+    except SweepInProgress as exc:  # a manual sweep is running; the next slot catches up on what changed
+        return JobResult(str(exc), RunStatus.skipped)
+    counts = run.counts
+    return JobResult(
+        f"check run {run.id} ({run.mode}): {counts['new']} new findings, {counts['still_open']} still open, "
+        f"{counts['auto_resolved']} auto-resolved in {(run.duration_ms or 0) / 1000:.1f} s"
+    )
+
+
+def sweep_incremental(ctx: JobContext) -> JobResult:
+    """Judge what changed since the last successful sweep."""
+    return _sweep(ctx, full=False)
+
+
+def sweep_full(ctx: JobContext) -> JobResult:
+    """Judge everything."""
+    return _sweep(ctx, full=True)
+
+
+def complaint_sla(ctx: JobContext) -> JobResult:
+    """Set due dates, send SLA reminders and escalate overdue critical complaints, in batches."""
+    from recruitment_watch.services.casework.sla import SlaRules, SlaTally, open_complaint_ids, run_sla_round
+    from recruitment_watch.services.criteria.packs import active_packs
+
+    rules = SlaRules.from_packs(
+        active_packs(),
+        escalation_ids=ctx.config.get("SLA_ESCALATION_CRITERIA") or (),
+        reminder_fraction=float(ctx.config.get("SLA_REMINDER_FRACTION", 0.25)),
+    )
+    with unit_of_work(ctx.engine) as session:
+        ids = open_complaint_ids(session)
+    total = SlaTally()
+    now = ctx.now()
+    for start in range(0, len(ids), SLA_BATCH):
+        if ctx.stopping():
+            raise JobInterrupted(f"stopped by shutdown after {start} of {len(ids)} open complaints ({total.summary()})")
+        with unit_of_work(ctx.engine) as session:
+            total.add(run_sla_round(session, ids[start : start + SLA_BATCH], rules=rules, now=now))
+    return JobResult(total.summary())
+
+
+def licence_expiry(ctx: JobContext) -> JobResult:
+    """Warn agencies 60/30/7 days before their licence's last valid day; expire it the day after."""
+    from recruitment_watch.services.registry.licence_expiry import run_licence_round
+
+    with unit_of_work(ctx.engine) as session:
+        tally = run_licence_round(
+            session, today=ctx.now().date(), warning_days=ctx.config.get("LICENCE_WARNING_DAYS") or (60, 30, 7)
+        )
+    return JobResult(tally.summary())
+
+
+def retention(_ctx: JobContext) -> JobResult:
+    """Slot for worker-data retention / pseudonymisation; the rule itself is not built yet."""
+    return JobResult(
+        "not available: the worker-data retention rule is not built yet (it comes with the reliability work); "
+        "no worker data was changed",
+        RunStatus.skipped,
+    )
+
+
+def ministry_report(_ctx: JobContext) -> JobResult:
+    """Slot for the monthly ministry report; the report itself is not built yet."""
+    return JobResult(
+        "not available: the ministry period report is not built yet (it comes with the reports work); "
+        "no report was generated for this period",
+        RunStatus.skipped,
+    )
+
+
+JOBS: tuple[JobSpec, ...] = (
+    JobSpec("sweep-incremental", "Compliance sweep of what changed", "every 15 minutes", sweep_incremental),
+    JobSpec("sweep-full", "Full compliance sweep", "0 2 * * *", sweep_full),
+    JobSpec("complaint-sla", "Complaint SLA reminders and escalation", "every 1 hour", complaint_sla),
+    JobSpec("licence-expiry", "Licence expiry warnings and expiry", "15 0 * * *", licence_expiry),
+    JobSpec("retention", "Worker-data retention and pseudonymisation", "0 3 * * *", retention),
+    JobSpec("ministry-report", "Monthly ministry report", "0 4 1 * *", ministry_report),
+)
+
+
+def job_named(name: str, jobs: tuple[JobSpec, ...] = JOBS) -> JobSpec:
+    """The job with id ``name``; ``KeyError`` lists the known ids."""
+    for spec in jobs:
+        if spec.id == name:
+            return spec
+    raise KeyError(f"no job {name!r}; known jobs: {', '.join(spec.id for spec in jobs)}")
+
+
+def check_schedules(config: Mapping[str, Any], jobs: tuple[JobSpec, ...] = JOBS) -> None:
+    """Raise ``ValueError`` naming the job when SCHEDULES names an unknown job or holds an unreadable schedule."""
+    known = {spec.id for spec in jobs}
+    unknown = sorted(set(config.get("SCHEDULES") or {}) - known)
+    if unknown:
+        raise ValueError(f"SCHEDULES names unknown jobs {', '.join(unknown)}; known jobs: {', '.join(sorted(known))}")
+    for spec in jobs:
+        try:
+            parse_schedule(spec.schedule(config))
+        except ValueError as exc:
+            raise ValueError(f"SCHEDULES[{spec.id!r}]: {exc}") from exc

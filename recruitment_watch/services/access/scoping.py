@@ -1,0 +1,60 @@
+"""What an API actor may see: every query for an organisation's records starts here (deny by default).
+
+Agency keys see their own agency's contracts, fee payments and findings; NGO keys the complaints they filed;
+ministry keys everything. A record outside the actor's scope is reported as not existing (HTTP 404), so ids of
+other organisations' records reveal nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, false, select
+from sqlmodel import Session
+
+from recruitment_watch.models import Complaint, Contract, FeePayment, Finding
+from recruitment_watch.models.vocab import OrganisationKind
+from recruitment_watch.schemas.common import MAX_ID
+from recruitment_watch.services.access.actor import Actor
+from recruitment_watch.services.errors import NotFound
+
+
+def _agency_scoped(query: Select, column: Any, actor: Actor) -> Select:
+    if actor.sees_everything:
+        return query
+    if actor.organisation_kind is OrganisationKind.agency and actor.agency_id is not None:
+        return query.where(column == actor.agency_id)
+    return query.where(false())
+
+
+def contracts_of(actor: Actor) -> Select:
+    """Contracts the actor may read."""
+    return _agency_scoped(select(Contract), Contract.agency_id, actor)
+
+
+def payments_of(actor: Actor) -> Select:
+    """Fee payments the actor may read."""
+    return _agency_scoped(select(FeePayment), FeePayment.agency_id, actor)
+
+
+def findings_of(actor: Actor) -> Select:
+    """Findings the actor may read."""
+    return _agency_scoped(select(Finding), Finding.agency_id, actor)
+
+
+def complaints_of(actor: Actor) -> Select:
+    """Complaints the actor may read: the NGO's own filings, or all for the ministry."""
+    query = select(Complaint)
+    if actor.sees_everything:
+        return query
+    if actor.organisation_kind is OrganisationKind.ngo:
+        return query.where(Complaint.filing_organisation_id == actor.organisation_id)
+    return query.where(false())
+
+
+def one_of_theirs(session: Session, query: Select, model: type, row_id: int, noun: str) -> Any:
+    """The row ``row_id`` if the scoped ``query`` yields it; ``NotFound`` otherwise (also for others' rows)."""
+    row = session.scalar(query.where(model.id == row_id)) if 0 < row_id <= MAX_ID else None
+    if row is None:
+        raise NotFound(f"{noun} {row_id} does not exist", field="id")
+    return row

@@ -1,0 +1,1 @@
+"""Case work: complaints filed and followed, agencies answering findings, SLA clocks, notifications."""

@@ -1,0 +1,1 @@
+"""Contract intake: workers, contracts and their versions, fee payments, the criteria preview, API submissions."""

@@ -1,0 +1,38 @@
+"""Recording fee payments in the ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session
+
+from recruitment_watch import money
+from recruitment_watch.models import Agency, Contract, FeePayment, SubAgent, Worker
+from recruitment_watch.schemas.fees import FeePaymentInput
+from recruitment_watch.services.errors import Conflict, NotFound, ServiceError
+
+
+def record_fee_payment(data: FeePaymentInput | Mapping[str, Any], *, session: Session) -> FeePayment:
+    """Add one payment, with its US-dollar equivalent on the payment date."""
+    checked = FeePaymentInput.model_validate(data)
+    for model, row_id, field in (
+        (Worker, checked.worker_id, "worker_id"),
+        (Agency, checked.agency_id, "agency_id"),
+        (Contract, checked.contract_id, "contract_id"),
+        (SubAgent, checked.sub_agent_id, "sub_agent_id"),
+    ):
+        if row_id is not None and session.get(model, row_id) is None:
+            raise NotFound(f"{model.__tablename__} {row_id} does not exist", field=field)
+    if checked.contract_id is not None:
+        contract = session.get(Contract, checked.contract_id)
+        if contract.worker_id != checked.worker_id:
+            raise Conflict("the contract belongs to another worker", field="contract_id")
+    try:
+        usd = money.to_usd_minor(checked.amount_minor, checked.currency, checked.paid_on)
+    except money.UnknownCurrency as exc:
+        raise ServiceError(str(exc), field="currency") from exc
+    payment = FeePayment.model_validate({**checked.model_dump(), "amount_usd_minor": usd})
+    session.add(payment)
+    session.flush()
+    return payment

@@ -1,0 +1,135 @@
+"""Submitting workers, contracts and contract versions (with the chained version hash)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlmodel import Session
+
+from recruitment_watch import money
+from recruitment_watch.models import Agency, Contract, ContractVersion, Employer, Worker, WorkerIdentity
+from recruitment_watch.models.base import pack_list, utc_now
+from recruitment_watch.schemas.contracts import ContractInput, ContractVersionInput, WorkerInput
+from recruitment_watch.services.contracts.version_hash import version_sha256
+from recruitment_watch.services.errors import Conflict, NotFound
+
+_IDENTITY_FIELDS = ("full_name", "passport_no", "phone")
+
+
+def unsaved_worker(checked: WorkerInput) -> Worker:
+    """The pseudonymous worker row for an input, not added to any session (identifying fields left out)."""
+    facts = checked.model_dump(exclude=set(_IDENTITY_FIELDS))
+    return Worker.model_validate({**facts, "languages": pack_list(checked.languages)})
+
+
+def register_worker(data: WorkerInput | Mapping[str, Any], *, session: Session) -> Worker:
+    """Add a worker; identifying fields go to ``worker_identity``, the rest to the pseudonymous ``worker`` row."""
+    checked = WorkerInput.model_validate(data)
+    if session.scalar(select(Worker.id).where(Worker.reference == checked.reference)) is not None:
+        raise Conflict(f"worker {checked.reference} already exists", field="reference")
+    worker = unsaved_worker(checked)
+    session.add(worker)
+    session.flush()
+    session.add(WorkerIdentity(worker_id=worker.id, **checked.model_dump(include=set(_IDENTITY_FIELDS))))
+    session.flush()
+    return worker
+
+
+def _require(session: Session, model: type, row_id: int, field: str) -> Any:
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"{model.__tablename__} {row_id} does not exist", field=field)
+    return row
+
+
+def version_row(
+    contract: Contract, seq: int, terms: ContractVersionInput, employer_name: str, previous_sha256: str | None
+) -> dict[str, Any]:
+    """The stored columns of one version: terms, USD-equivalent monthly wage, code lists and chained hash."""
+    on = terms.signed_on or utc_now().date()  # unsigned offers convert at today's rate
+    monthly = int(terms.basic_wage_minor * money.monthly_factor(terms.wage_period.value))
+    row = {
+        **terms.model_dump(mode="python"),
+        "contract_id": contract.id,
+        "agency_id": contract.agency_id,
+        "seq": seq,
+        "employer_name": employer_name,
+        "basic_wage_usd_minor": money.to_usd_minor(monthly, terms.wage_currency, on),
+        "deductions": pack_list(terms.deductions),
+        "languages": pack_list(terms.languages),
+    }
+    for key in ("kind", "wage_period", "return_ticket_by", "recruitment_costs_borne_by"):
+        if row[key] is not None:
+            row[key] = getattr(row[key], "value", row[key])
+    row["previous_sha256"] = previous_sha256
+    row["content_sha256"] = version_sha256(row, previous_sha256)
+    return row
+
+
+def add_contract_version(
+    contract_id: int, data: ContractVersionInput | Mapping[str, Any], *, session: Session
+) -> ContractVersion:
+    """Append a version to a contract, chained to the latest one. Earlier versions are never changed."""
+    terms = ContractVersionInput.model_validate(data)
+    contract = _require(session, Contract, contract_id, "contract_id")
+    employer = _require(session, Employer, terms.employer_id, "employer_id")
+    latest = session.execute(
+        select(ContractVersion.seq, ContractVersion.content_sha256)
+        .where(ContractVersion.contract_id == contract.id)
+        .order_by(ContractVersion.seq.desc())
+        .limit(1)
+    ).first()
+    seq, previous = (latest[0] + 1, latest[1]) if latest else (1, None)
+    version = ContractVersion.model_validate(version_row(contract, seq, terms, employer.name, previous))
+    session.add(version)
+    contract.updated_at = utc_now()
+    session.add(contract)
+    session.flush()
+    return version
+
+
+def submit_contract(data: ContractInput | Mapping[str, Any], *, session: Session) -> Contract:
+    """Create a contract with all its versions, in order. Invalid input raises before anything is written."""
+    return store_contract(data, session=session)[0]
+
+
+def store_contract(
+    data: ContractInput | Mapping[str, Any], *, session: Session
+) -> tuple[Contract, list[ContractVersion]]:
+    """``submit_contract``, also returning the stored versions (oldest first)."""
+    checked = ContractInput.model_validate(data)
+    _require(session, Agency, checked.agency_id, "agency_id")
+    _require(session, Worker, checked.worker_id, "worker_id")
+    wanted = {checked.employer_id, *(terms.employer_id for terms in checked.versions)}
+    names = dict(session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(wanted))).all())
+    if checked.employer_id not in names:
+        raise NotFound(f"employer {checked.employer_id} does not exist", field="employer_id")
+    for index, terms in enumerate(checked.versions):
+        if terms.employer_id not in names:
+            raise NotFound(f"employer {terms.employer_id} does not exist", field=f"versions.{index}.employer_id")
+    if session.scalar(select(Contract.id).where(Contract.reference == checked.reference)) is not None:
+        raise Conflict(f"contract {checked.reference} already exists", field="reference")
+    contract = Contract.model_validate(checked.model_dump(exclude={"versions"}))
+    session.add(contract)
+    session.flush()
+    previous = None
+    rows = []
+    for seq, terms in enumerate(checked.versions, start=1):
+        row = version_row(contract, seq, terms, names[terms.employer_id], previous)
+        rows.append(row)
+        previous = row["content_sha256"]
+    # One executemany through Core: the rows are already validated input, and ORM objects would only cost time.
+    ids = session.scalars(insert(ContractVersion).returning(ContractVersion.id, sort_by_parameter_order=True), rows)
+    versions = [ContractVersion.model_construct(id=row_id, **row) for row_id, row in zip(ids.all(), rows, strict=True)]
+    return contract, versions
+
+
+def contract_versions(contract_id: int, *, session: Session) -> list[ContractVersion]:
+    """The versions of a contract in the order they were agreed."""
+    return list(
+        session.scalars(
+            select(ContractVersion).where(ContractVersion.contract_id == contract_id).order_by(ContractVersion.seq)
+        )
+    )

@@ -1,0 +1,94 @@
+"""The live criteria preview: what a contract would break, judged before it is submitted.
+
+The same Python evaluator the tests replay judges the contract as the agency typed it, with the stored facts of
+its worker, agency and job order. An unsigned offer is judged as the contract it would become once signed, so the
+agency sees problems before the worker signs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from recruitment_watch import money
+from recruitment_watch.checks.evaluator import WouldBeFinding, evaluate_subject
+from recruitment_watch.models import Agency, Employer, JobOrder, Worker
+from recruitment_watch.models.base import utc_now
+from recruitment_watch.schemas.contracts import ContractInput
+from recruitment_watch.services.criteria.packs import active_packs
+from recruitment_watch.services.criteria.subject_loader import (
+    agency_licence,
+    contract_facts,
+    fee_totals_of,
+    terms_of,
+    worker_facts,
+)
+from recruitment_watch.services.errors import NotFound
+
+
+class _Draft:
+    """A contract input seen through the attribute names of a stored contract (its id is its reference)."""
+
+    def __init__(self, checked: ContractInput) -> None:
+        self._checked = checked
+        self.id = checked.reference
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._checked, name)
+
+
+def _terms(version: Any, seq: int, employer_name: str, today: date) -> dict[str, Any]:
+    terms = terms_of(version)
+    monthly = int(version.basic_wage_minor * money.monthly_factor(version.wage_period.value))
+    terms.update(
+        seq=seq,
+        employer_name=employer_name,
+        basic_wage_usd_minor=money.to_usd_minor(monthly, version.wage_currency, version.signed_on or today),
+    )
+    return terms
+
+
+def preview(
+    data: ContractInput | Mapping[str, Any], *, session: Session, worker: Worker | None = None
+) -> list[WouldBeFinding]:
+    """Would-be findings for a contract input (one per criterion, first version that breaks it).
+
+    ``worker`` judges a worker not stored yet (an API submission with the worker inline); its ``worker_id`` in
+    ``data`` is then not looked up.
+    """
+    checked = data if isinstance(data, ContractInput) else ContractInput.model_validate(data)
+    agency = session.get(Agency, checked.agency_id)
+    worker = worker or session.get(Worker, checked.worker_id)
+    for row, field in ((agency, "agency_id"), (worker, "worker_id")):
+        if row is None:
+            raise NotFound(f"{field.removesuffix('_id')} {getattr(checked, field)} does not exist", field=field)
+    job_order = session.get(JobOrder, checked.job_order_id) if checked.job_order_id else None
+    today = utc_now().date()
+    facts = contract_facts(_Draft(checked), job_order)
+    signed = any(version.kind.value != "offer" for version in checked.versions)
+    packs = active_packs()
+    found: dict[str, WouldBeFinding] = {}
+    previous = None
+    wanted = {version.employer_id for version in checked.versions}
+    names = dict(session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(wanted))).all())
+    fees = fee_totals_of(session, None, checked.origin_country)
+    for seq, version in enumerate(checked.versions, start=1):
+        terms = _terms(version, seq, names.get(version.employer_id, ""), today)
+        if terms["kind"] == "offer" and not signed:
+            terms["kind"] = "origin_signed"
+        subject = {
+            "version": terms,
+            "previous": previous,
+            "contract": facts,
+            "worker": worker_facts(worker),
+            "agency": agency_licence(agency),
+            "fees": fees,
+        }
+        for finding in evaluate_subject(packs, "contract_version", subject, on=today):
+            found.setdefault(finding.criterion_id, finding)
+        previous = terms
+    return list(found.values())

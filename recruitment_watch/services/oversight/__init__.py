@@ -1,0 +1,1 @@
+"""Oversight: agency risk scores and ranking, public figures and the health check."""

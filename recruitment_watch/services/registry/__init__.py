@@ -1,0 +1,1 @@
+"""The register: agencies and their licence history, employers, licence expiry, public licence verification."""

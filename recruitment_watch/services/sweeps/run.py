@@ -1,0 +1,178 @@
+"""Compliance sweeps: judge every subject (or the changed ones) against the packs and record findings.
+
+Only one sweep of a database runs at a time (``sweep_lock``). A run is registered (status ``running``) in its own
+committed transaction; all its findings are then written in ONE transaction that also marks the run
+``succeeded``. A sweep killed half-way therefore leaves no finding behind and no run marked successful; the next
+successful run marks such orphans ``failed`` ("interrupted").
+
+Incremental runs judge only subjects changed since the last successful run, except: criteria of a pack whose
+digest changed are judged over everything, and complaints and agencies are always judged whole (SLA clocks and
+12-month volumes move with time alone).
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import Engine, Select, select, text, update
+
+from recruitment_watch.checks.packs import Criterion, Pack
+from recruitment_watch.checks.subjects import SUBJECT_TYPES
+from recruitment_watch.db import unit_of_work
+from recruitment_watch.models import CheckRun, ContractVersion
+from recruitment_watch.models.base import utc_now
+from recruitment_watch.models.vocab import RunStatus
+from recruitment_watch.services.criteria.packs import active_packs
+from recruitment_watch.services.criteria.subject_sources import changed_contract_ids, changed_payment_ids
+from recruitment_watch.services.sweeps.lock import exclusive_sweep
+from recruitment_watch.services.sweeps.recording import Tally
+
+# PostgreSQL: a sweep recording at least this many new findings refreshes the finding table's statistics (the
+# planner would otherwise keep planning the next sweeps' per-subject lookups for a table it thinks is small).
+REANALYZE_AFTER_NEW = 100_000
+
+# Subject types whose incremental runs still judge everything.
+ALWAYS_WHOLE = frozenset({"complaint", "agency"})
+
+Judged = list[tuple[Pack, Criterion]]
+
+
+class Strategy(Protocol):
+    """How failures are found and recorded: set-based SQL, or the naive Python path (one subject at a time)."""
+
+    name: str
+
+    def judge_and_record(
+        self,
+        session,
+        *,
+        run_id: int,
+        subject_type: str,
+        judged: Judged,
+        now: datetime,
+        changed_since: datetime | None,
+        repacked: frozenset[str],
+    ) -> Tally: ...
+
+
+def scope_of(subject_type: str, changed_since: datetime | None) -> Select | None:
+    """The subject ids an incremental run judges (None = all)."""
+    if changed_since is None or subject_type in ALWAYS_WHOLE:
+        return None
+    if subject_type == "contract_version":
+        return select(ContractVersion.id).where(ContractVersion.contract_id.in_(changed_contract_ids(changed_since)))
+    return changed_payment_ids(changed_since)
+
+
+def _last_success(session) -> CheckRun | None:
+    return session.scalars(
+        select(CheckRun).where(CheckRun.status == RunStatus.succeeded.value).order_by(CheckRun.started_at.desc())
+    ).first()
+
+
+def _groups(packs: list[Pack], subject_type: str, changed: set[str]) -> tuple[Judged, Judged]:
+    """(criteria to judge over every subject, criteria to judge over changed subjects only)."""
+    whole: Judged = []
+    partial: Judged = []
+    for pack in packs:
+        for criterion in pack.criteria:
+            if criterion.spec.subject == subject_type:
+                (whole if pack.id in changed else partial).append((pack, criterion))
+    return whole, partial
+
+
+def run_sweep(
+    engine: Engine,
+    strategy: Strategy,
+    *,
+    full: bool = False,
+    only_packs: set[str] | None = None,
+    trigger: str = "cli",
+    now: datetime | None = None,
+) -> CheckRun:
+    """Judge and record; returns the finished run. Raises (after recording the failure) when the sweep fails, and
+    ``SweepInProgress`` (recording nothing) when another sweep of this database is running."""
+    with exclusive_sweep(engine):
+        return _locked_sweep(engine, strategy, full=full, only_packs=only_packs, trigger=trigger, now=now)
+
+
+def _locked_sweep(
+    engine: Engine, strategy: Strategy, *, full: bool, only_packs: set[str] | None, trigger: str, now: datetime | None
+) -> CheckRun:
+    now = now or utc_now()
+    packs = active_packs(only_packs)
+    started = time.perf_counter()
+    with unit_of_work(engine) as session:
+        last = _last_success(session)
+        incremental = not full and last is not None
+        run = CheckRun(
+            mode="incremental" if incremental else "full",
+            trigger=trigger,
+            packs=[{"id": pack.id, "version": pack.version, "digest": pack.digest} for pack in packs],
+            started_at=now,
+        )
+        session.add(run)
+    try:
+        with unit_of_work(engine) as session:
+            tally = Tally()
+            judged_by_last = {entry["id"]: entry["digest"] for entry in (last.packs if last else [])}
+            repacked = frozenset(pack.id for pack in packs if judged_by_last.get(pack.id) != pack.digest)
+            changed = {pack.id for pack in packs if not incremental or pack.id in repacked}
+            since = last.started_at if incremental else None
+            for subject_type in SUBJECT_TYPES:
+                for judged, changed_since in zip(_groups(packs, subject_type, changed), (None, since), strict=True):
+                    if not judged:
+                        continue
+                    if changed_since is not None and subject_type in ALWAYS_WHOLE:
+                        changed_since = None
+                    tally.add(
+                        strategy.judge_and_record(
+                            session,
+                            run_id=run.id,
+                            subject_type=subject_type,
+                            judged=judged,
+                            now=now,
+                            changed_since=changed_since,
+                            repacked=repacked,
+                        )
+                    )
+            session.execute(
+                update(CheckRun)
+                .where(CheckRun.status == RunStatus.running.value, CheckRun.id != run.id, CheckRun.started_at <= now)
+                .values(status=RunStatus.failed.value, error="interrupted: the run stopped without recording a result")
+            )
+            run.status = RunStatus.succeeded.value
+            run.counts = {
+                "new": tally.new,
+                "still_open": tally.still_open,
+                "auto_resolved": tally.resolved,
+                "new_by_severity": tally.new_by_severity,
+                "strategy": strategy.name,
+            }
+            run.finished_at = utc_now()
+            run.duration_ms = int((time.perf_counter() - started) * 1000)
+            session.add(run)
+    except BaseException as exc:
+        _close(strategy)
+        with unit_of_work(engine) as session:
+            failed = session.get(CheckRun, run.id)
+            failed.status = RunStatus.failed.value
+            failed.error = "".join(traceback.format_exception(exc))[-4000:]
+            failed.finished_at = utc_now()
+            failed.duration_ms = int((time.perf_counter() - started) * 1000)
+        raise
+    _close(strategy)
+    if (run.counts or {}).get("new", 0) >= REANALYZE_AFTER_NEW and engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE finding"))  # the next sweeps' plans must know the findings are there
+    return run
+
+
+def _close(strategy: Strategy) -> None:
+    """Let the strategy stop what it started for this sweep (worker processes)."""
+    close = getattr(strategy, "close", None)
+    if close is not None:
+        close()
