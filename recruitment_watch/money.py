@@ -65,6 +65,15 @@ def monthly_factor(period: str) -> Decimal:
     return {"month": Decimal(1), "week": Decimal(52) / 12, "day": Decimal(26), "hour": Decimal(208)}[period]
 
 
+def monthly_usd_minor(wage_minor: int, period: str, currency: str, on: date) -> int:
+    """A wage of ``wage_minor`` per ``period`` as US cents a month at the rate in force on ``on``.
+
+    The one definition: stored versions (intake), the live preview and the demo all call it, so the preview and the
+    sweep never judge a wage floor on different figures.
+    """
+    return to_usd_minor(int(wage_minor * monthly_factor(period)), currency, on)
+
+
 # The currency workers of an origin country pay fees in (and national fee caps are set in).
 COUNTRY_CURRENCY = {
     "PK": "PKR", "BD": "BDT", "IN": "INR", "NP": "NPR", "PH": "PHP", "QA": "QAR", "AE": "AED", "SA": "SAR",

@@ -10,17 +10,16 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from recruitment_watch import create_app, migrate
 from recruitment_watch.db import get_engine, make_engine, new_session
+from tests.support.database import wipe
 
 REQUIRE_POSTGRES = bool(os.environ.get("CI") or os.environ.get("RW_REQUIRE_POSTGRES"))
 BACKENDS = ["sqlite", "postgresql"]
@@ -73,26 +72,6 @@ def engine(database_url: str) -> Iterator[Engine]:
     made = make_engine(database_url)
     yield made
     made.dispose()
-
-
-def wipe(engine: Engine) -> None:
-    """Delete every row (children first) so the next test starts from an empty database."""
-    with engine.begin() as connection:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            connection.execute(table.delete())
-
-
-@contextmanager
-def demo_loaded(engine: Engine, *, contracts: int, seed: int) -> Iterator[Engine]:
-    """``engine``'s database holding only a demo of ``contracts`` contracts (as of 2026-11-01), wiped afterwards."""
-    from recruitment_watch.demo.load import load_demo
-
-    wipe(engine)
-    load_demo(engine, contracts=contracts, seed=seed, password="pw", today=date(2026, 11, 1))
-    try:
-        yield engine
-    finally:
-        wipe(engine)
 
 
 @pytest.fixture()

@@ -62,7 +62,7 @@ def test_processes_starting_together_agree_on_one_secret_key(instance_path):
 
 
 def test_home_page_shows_live_figures(client, session):
-    from tests_support import seed_small_register
+    from tests.support.register import seed_small_register
 
     seed_small_register(session)
     page = client.get("/").get_data(as_text=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import wipe
 from sqlalchemy import select, text
 
 from recruitment_watch.demo.load import load_demo
 from recruitment_watch.models import Agency, Complaint, Contract, ContractVersion, FeePayment, User
+from tests.support.database import wipe
 
 SEED = 7
 

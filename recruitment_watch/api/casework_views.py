@@ -22,13 +22,8 @@ from recruitment_watch.db import get_engine, get_session
 from recruitment_watch.models import Complaint, Finding
 from recruitment_watch.models.vocab import ApiScope
 from recruitment_watch.services.access import scoping
-from recruitment_watch.services.casework.complaints import (
-    FindingResponseInput,
-    NgoComplaintInput,
-    file_ngo_complaint,
-    respond_to_finding,
-    visible_events,
-)
+from recruitment_watch.services.casework.complaints import NgoComplaintInput, file_ngo_complaint, visible_events
+from recruitment_watch.services.casework.findings import FindingResponseInput, respond_to_finding
 from recruitment_watch.services.errors import ServiceError
 
 
@@ -48,11 +43,7 @@ from recruitment_watch.services.errors import ServiceError
 @bp.doc(summary="List findings", security=SECURITY, operation_id="listFindings")
 def list_findings(query: FindingQuery):
     """Findings on your agency's records (all for a ministry key), filtered by status and severity."""
-    selection = scoping.findings_of(current_actor())
-    if query.status:
-        selection = selection.where(Finding.status == query.status)
-    if query.severity:
-        selection = selection.where(Finding.severity == query.severity)
+    selection = scoping.findings_of(current_actor(), status=query.status, severity=query.severity)
     rows, cursor = page(get_session(), selection, Finding, query)
     return json_response(FindingPage(items=[FindingOut.model_validate(r) for r in rows], next_cursor=cursor))
 
@@ -63,7 +54,7 @@ def list_findings(query: FindingQuery):
 @bp.doc(summary="Get a finding", security=SECURITY, operation_id="getFinding")
 def get_finding(finding_id: int):
     """One finding with its citation and evidence."""
-    finding = scoping.one_of_theirs(get_session(), scoping.findings_of(current_actor()), Finding, finding_id, "finding")
+    finding = scoping.finding_of(current_actor(), finding_id, session=get_session())
     return json_response(FindingOut.model_validate(finding))
 
 
@@ -75,10 +66,8 @@ def get_finding(finding_id: int):
 @bp.doc(summary="Answer a finding", security=SECURITY, operation_id="respondToFinding")
 def answer_finding(finding_id: int, body: FindingResponseInput):
     """Post your agency's response to an open finding; an inspector then verifies or dismisses it."""
-    session = get_session()
-    finding = scoping.one_of_theirs(session, scoping.findings_of(current_actor()), Finding, finding_id, "finding")
     try:
-        respond_to_finding(finding, body, session=session)
+        finding = respond_to_finding(current_actor(), finding_id, body, session=get_session())
     except ServiceError as exc:
         raise from_service_error(exc) from exc
     return json_response(FindingOut.model_validate(finding))
@@ -120,9 +109,7 @@ def file_complaint(body: NgoComplaintInput):
 @bp.doc(summary="List complaints", security=SECURITY, operation_id="listComplaints")
 def list_complaints(query: ComplaintQuery):
     """Complaints your NGO filed (all for a ministry key), with status and messages."""
-    selection = scoping.complaints_of(current_actor())
-    if query.status:
-        selection = selection.where(Complaint.status == query.status)
+    selection = scoping.complaints_of(current_actor(), status=query.status)
     rows, cursor = page(get_session(), selection, Complaint, query)
     return json_response(ComplaintPage(items=[complaint_out(r) for r in rows], next_cursor=cursor))
 
@@ -133,8 +120,7 @@ def list_complaints(query: ComplaintQuery):
 @bp.doc(summary="Get a complaint", security=SECURITY, operation_id="getComplaint")
 def get_complaint(complaint_id: int):
     """One complaint: status, deadlines and the messages the complainant may see (never internal notes)."""
-    selection = scoping.complaints_of(current_actor())
-    complaint = scoping.one_of_theirs(get_session(), selection, Complaint, complaint_id, "complaint")
+    complaint = scoping.complaint_of(current_actor(), complaint_id, session=get_session())
     return json_response(complaint_out(complaint))
 
 
@@ -145,11 +131,10 @@ def get_complaint(complaint_id: int):
 def run_sweep_now():
     """Judge what changed since the last successful sweep, now (full sweeps run nightly or from the CLI)."""
     from recruitment_watch.services.sweeps.lock import SweepInProgress
-    from recruitment_watch.services.sweeps.run import run_sweep
-    from recruitment_watch.services.sweeps.strategies import strategy_named
+    from recruitment_watch.services.sweeps.run import start_sweep
 
     try:
-        run = run_sweep(get_engine(current_app), strategy_named("sql", current_app.config), full=False, trigger="api")
+        run = start_sweep(get_engine(current_app), current_app.config, full=False, trigger="api")
     except SweepInProgress as exc:
         raise ApiProblem(409, "conflict", str(exc)) from exc
     except Exception as exc:  # recorded on the check run by run_sweep

@@ -15,7 +15,6 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, g, request
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from recruitment_watch.api.problems import ApiProblem
@@ -24,6 +23,7 @@ from recruitment_watch.models import IdempotencyRecord
 from recruitment_watch.models.vocab import ApiScope
 from recruitment_watch.services.access.actor import Actor
 from recruitment_watch.services.access.api_keys import authenticate
+from recruitment_watch.services.access.idempotency import remember_answer, stored_answer
 from recruitment_watch.services.errors import FieldError
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -51,7 +51,7 @@ def requires(scope: ApiScope) -> Callable:
             actor = authenticate(token, session=get_session())
             if actor is None:
                 raise ApiProblem(401, "unauthorized", "the API key is unknown or revoked", headers=WWW_AUTHENTICATE)
-            if scope.value not in actor.scopes:
+            if not actor.may(scope):
                 raise ApiProblem(403, "forbidden", f"this API key lacks the scope {scope.value}")
             g.api_actor = actor
             return view(*args, **kwargs)
@@ -117,49 +117,47 @@ def writes(view: Callable | None = None, *, prepares_first: bool = False) -> Cal
                 "the Idempotency-Key must be 1 to 200 visible ASCII characters (no spaces)",
                 errors=[FieldError("header:Idempotency-Key", "1 to 200 visible ASCII characters")],
             )
-        actor = current_actor()
-        endpoint = f"{request.method} {request.path}"
-        digest = hashlib.sha256(request.get_data()).hexdigest()
-
-        def stored() -> IdempotencyRecord | None:
-            return session.scalar(
-                select(IdempotencyRecord).where(
-                    IdempotencyRecord.organisation_id == actor.organisation_id, IdempotencyRecord.key == key
-                )
-            )
-
-        def same_request(record: IdempotencyRecord) -> Response:
-            if (record.endpoint, record.request_sha256) != (endpoint, digest):
-                raise ApiProblem(
-                    422,
-                    "idempotency-key-reused",
-                    f"Idempotency-Key {key!r} was first used for another request ({record.endpoint})",
-                    errors=[FieldError("header:Idempotency-Key", "already used for another request")],
-                )
-            return _replay(record)
-
-        found = stored()
-        if found is not None:
-            return same_request(found)
-        response = view(*args, **kwargs)
-        session.add(
-            IdempotencyRecord(
-                organisation_id=actor.organisation_id,
-                key=key,
-                endpoint=endpoint,
-                request_sha256=digest,
-                status_code=response.status_code,
-                body=response.get_json(),
-            )
-        )
-        try:
-            session.commit()
-        except IntegrityError:  # the same key raced in from a concurrent retry: its answer stands, ours is undone
-            session.rollback()
-            found = stored()
-            if found is None:
-                raise
-            return same_request(found)
-        return response
+        return _idempotent(view, key, args, kwargs)
 
     return committed
+
+
+def _idempotent(view: Callable, key: str, args: tuple, kwargs: dict) -> Response:
+    """Answer with the stored first answer to ``key``, or run the view and store its answer with the commit."""
+    session = get_session()
+    organisation_id = current_actor().organisation_id
+    endpoint = f"{request.method} {request.path}"
+    digest = hashlib.sha256(request.get_data()).hexdigest()
+
+    def same_request(record: IdempotencyRecord) -> Response:
+        if (record.endpoint, record.request_sha256) != (endpoint, digest):
+            raise ApiProblem(
+                422,
+                "idempotency-key-reused",
+                f"Idempotency-Key {key!r} was first used for another request ({record.endpoint})",
+                errors=[FieldError("header:Idempotency-Key", "already used for another request")],
+            )
+        return _replay(record)
+
+    found = stored_answer(organisation_id, key, session=session)
+    if found is not None:
+        return same_request(found)
+    response = view(*args, **kwargs)
+    remember_answer(
+        organisation_id,
+        key,
+        endpoint=endpoint,
+        request_sha256=digest,
+        status_code=response.status_code,
+        body=response.get_json(),
+        session=session,
+    )
+    try:
+        session.commit()
+    except IntegrityError:  # the same key raced in from a concurrent retry: its answer stands, ours is undone
+        session.rollback()
+        found = stored_answer(organisation_id, key, session=session)
+        if found is None:
+            raise
+        return same_request(found)
+    return response

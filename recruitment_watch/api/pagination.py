@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from recruitment_watch.api.models import PageQuery
 from recruitment_watch.api.problems import ApiProblem
+from recruitment_watch.schemas.common import MAX_ID
 from recruitment_watch.services.errors import FieldError
 
 CURSOR_PATTERN = r"^[0-9]{1,16}-[0-9]{1,18}$"
@@ -36,7 +37,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
             "the cursor is not one this API gave out",
             errors=[FieldError("query:cursor", "use next_cursor from a previous page")],
         )
-    return EPOCH + timedelta(microseconds=int(micros)), int(row_id)
+    # ids never exceed MAX_ID, so "after a larger id" is "after MAX_ID" (and PostgreSQL's integer cannot take more)
+    return EPOCH + timedelta(microseconds=int(micros)), min(int(row_id), MAX_ID)
 
 
 def aware(moment: datetime) -> datetime:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import current_app
-from sqlalchemy import func, select
 
 from recruitment_watch.api.blueprint import SECURITY, bp
 from recruitment_watch.api.guards import json_response, public, requires
@@ -22,13 +19,13 @@ from recruitment_watch.api.pagination import page
 from recruitment_watch.api.problems import PROBLEM_TYPES, TYPE_BASE, ApiProblem
 from recruitment_watch.api.rate_limit import limiter
 from recruitment_watch.db import get_session
-from recruitment_watch.models import Agency, Employer, Finding, LicenceEvent
+from recruitment_watch.models import Employer
 from recruitment_watch.models.base import utc_now
-from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, ApiScope
-from recruitment_watch.services.errors import FieldError
-from recruitment_watch.services.oversight.risk import assess_agency, weights_from
-
-SANCTION_STATUSES = ("suspended", "cancelled", "banned", "delisted")
+from recruitment_watch.models.vocab import ApiScope
+from recruitment_watch.services.errors import FieldError, NotFound
+from recruitment_watch.services.oversight.risk import weights_from
+from recruitment_watch.services.registry import verification
+from recruitment_watch.services.registry.employers import employers_matching
 
 
 def _verify_limit() -> str:
@@ -47,63 +44,35 @@ def _verify_limit() -> str:
 )
 def verify_licence(query: VerifyQuery):
     """Licence status, validity dates, sanctions and compliance grade of the agency holding ``licence_no``."""
-    session = get_session()
-    selection = select(Agency).where(Agency.licence_no == query.licence_no.strip())
-    if query.country:
-        selection = selection.where(Agency.country == query.country)
-    matches = session.scalars(selection.limit(2)).all()
-    if not matches:
-        raise ApiProblem(
-            404,
-            "not-found",
-            f"no agency holds licence {query.licence_no}",
-            errors=[FieldError("query:licence_no", "no such licence")],
+    try:
+        facts = verification.verify_licence(
+            query.licence_no,
+            query.country,
+            on=utc_now().date(),
+            weights=weights_from(current_app.config["RISK_WEIGHTS"]),
+            session=get_session(),
         )
-    if len(matches) > 1:
+    except NotFound as exc:
+        problem = FieldError("query:licence_no", "no such licence")
+        raise ApiProblem(404, "not-found", str(exc), errors=[problem]) from exc
+    except verification.AmbiguousLicence as exc:
         raise ApiProblem(
-            422,
-            "validation-error",
-            f"licence {query.licence_no} exists in several countries",
-            errors=[FieldError("query:country", "give the issuing country")],
-        )
-    agency = matches[0]
-    today = utc_now().date()
-    sanctions = session.scalars(
-        select(LicenceEvent)
-        .where(LicenceEvent.agency_id == agency.id, LicenceEvent.status.in_(SANCTION_STATUSES))
-        .order_by(LicenceEvent.decided_on.desc())
-    ).all()
-    risk = assess_agency(
-        agency.id, session=session, on=today, weights=weights_from(current_app.config["RISK_WEIGHTS"]), record=False
-    )
-    open_counts = dict(
-        session.execute(
-            select(Finding.severity, func.count())
-            .where(Finding.agency_id == agency.id, Finding.status.in_(OPEN_FINDING_STATUSES))
-            .group_by(Finding.severity)
-        ).all()
-    )
+            422, "validation-error", str(exc), errors=[FieldError("query:country", "give the issuing country")]
+        ) from exc
     return json_response(
         LicenceVerification(
-            licence_no=agency.licence_no,
-            country=agency.country,
-            agency_name=agency.name,
-            licence_authority=agency.licence_authority,
-            status=agency.status,
-            licence_valid_from=agency.licence_valid_from,
-            licence_valid_to=agency.licence_valid_to,
-            valid_today=_valid_on(agency, today),
-            sanctions=[Sanction.model_validate(event) for event in sanctions],
-            compliance=Compliance(grade=risk.score.band, risk_points=risk.score.points, open_findings=open_counts),
+            licence_no=facts.licence_no,
+            country=facts.country,
+            agency_name=facts.agency_name,
+            licence_authority=facts.licence_authority,
+            status=facts.status,
+            licence_valid_from=facts.licence_valid_from,
+            licence_valid_to=facts.licence_valid_to,
+            valid_today=facts.valid_on_day,
+            sanctions=[Sanction.model_validate(sanction) for sanction in facts.sanctions],
+            compliance=Compliance(grade=facts.grade, risk_points=facts.risk_points, open_findings=facts.open_findings),
         )
     )
-
-
-def _valid_on(agency: Agency, day: date) -> bool:
-    if agency.status not in ("active", "renewed"):
-        return False
-    starts_ok = agency.licence_valid_from is None or agency.licence_valid_from <= day
-    return starts_ok and agency.licence_valid_to is not None and day <= agency.licence_valid_to
 
 
 @bp.get("/employers")
@@ -113,11 +82,7 @@ def _valid_on(agency: Agency, day: date) -> bool:
 @bp.doc(summary="Find employers", security=SECURITY, operation_id="listEmployers")
 def list_employers(query: EmployerQuery):
     """The register of foreign employers (ids to use in contracts), by registration number and country."""
-    selection = select(Employer)
-    if query.registration_no:
-        selection = selection.where(Employer.registration_no == query.registration_no)
-    if query.country:
-        selection = selection.where(Employer.country == query.country)
+    selection = employers_matching(registration_no=query.registration_no, country=query.country)
     rows, cursor = page(get_session(), selection, Employer, query)
     return json_response(EmployerPage(items=[EmployerOut.model_validate(r) for r in rows], next_cursor=cursor))
 

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response
-from sqlalchemy import select
 
 from recruitment_watch.api.blueprint import SECURITY, bp
 from recruitment_watch.api.guards import current_actor, json_response, requires, start_writing, writes
@@ -30,6 +29,7 @@ from recruitment_watch.db import get_session
 from recruitment_watch.models import Contract, ContractVersion, FeePayment
 from recruitment_watch.models.vocab import ApiScope
 from recruitment_watch.services.access import scoping
+from recruitment_watch.services.contracts.intake import versions_by_contract
 from recruitment_watch.services.contracts.submissions import (
     AcceptedContract,
     ApiContractInput,
@@ -46,19 +46,18 @@ from recruitment_watch.services.errors import Rejected
 
 def contracts_out(contracts: list[Contract], known: list[ContractVersion] | None = None) -> list[ContractOut]:
     """Contracts with their versions (``known``, or one query for the whole page)."""
-    versions: dict[int, list[ContractVersionOut]] = {contract.id: [] for contract in contracts}
-    if known is not None:
+    if known is None:
+        rows = versions_by_contract([contract.id for contract in contracts], session=get_session())
+    else:
+        rows = {contract.id: [] for contract in contracts}
         for row in known:
-            versions[row.contract_id].append(ContractVersionOut.model_validate(row))
-    elif contracts:
-        rows = get_session().scalars(
-            select(ContractVersion)
-            .where(ContractVersion.contract_id.in_(list(versions)))
-            .order_by(ContractVersion.contract_id, ContractVersion.seq)
+            rows[row.contract_id].append(row)
+    return [
+        ContractOut.model_validate(c).model_copy(
+            update={"versions": [ContractVersionOut.model_validate(row) for row in rows[c.id]]}
         )
-        for row in rows:
-            versions[row.contract_id].append(ContractVersionOut.model_validate(row))
-    return [ContractOut.model_validate(c).model_copy(update={"versions": versions[c.id]}) for c in contracts]
+        for c in contracts
+    ]
 
 
 def bulk_answer(outcomes: list[ItemOutcome], describe: Callable[[Any], dict[str, Any]]) -> Response:
@@ -161,7 +160,7 @@ def list_contracts(query: PageQuery):
 def get_contract(contract_id: int):
     """One contract with its versions; another organisation's contract answers 404."""
     session = get_session()
-    contract = scoping.one_of_theirs(session, scoping.contracts_of(current_actor()), Contract, contract_id, "contract")
+    contract = scoping.contract_of(current_actor(), contract_id, session=session)
     return json_response(contracts_out([contract])[0])
 
 
@@ -222,5 +221,5 @@ def list_payments(query: PageQuery):
 def get_payment(payment_id: int):
     """One fee payment; another organisation's answers 404."""
     session = get_session()
-    payment = scoping.one_of_theirs(session, scoping.payments_of(current_actor()), FeePayment, payment_id, "fee payment")
+    payment = scoping.payment_of(current_actor(), payment_id, session=session)
     return json_response(FeePaymentOut.model_validate(payment))

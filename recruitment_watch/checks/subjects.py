@@ -27,6 +27,8 @@ Lang = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]  # ISO 639-1, or 639-2/3 w
 SubjectType = Literal["agency", "contract_version", "fee_payment", "complaint"]
 SUBJECT_TYPES: tuple[str, ...] = get_args(SubjectType)
 AgencyStatus = Literal["active", "renewed", "suspended", "cancelled", "expired", "surrendered", "delisted", "banned"]
+# Licence statuses that let an agency recruit: the licence checks' default (models.vocab keeps the same; a test).
+VALID_LICENCE_STATUSES: tuple[AgencyStatus, ...] = ("active", "renewed")
 FeeCategory = Literal[
     "recruitment_service_fee",
     "medical",

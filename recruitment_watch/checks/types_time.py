@@ -9,7 +9,7 @@ from pydantic import Field
 
 from recruitment_watch.checks.conditions import FIELD_PATTERN, resolve
 from recruitment_watch.checks.registry import CheckType, Params, Verdict, failed, not_applicable, passed, register
-from recruitment_watch.checks.subjects import AgencyStatus, ComplaintCategory, Severity
+from recruitment_watch.checks.subjects import VALID_LICENCE_STATUSES, AgencyStatus, ComplaintCategory, Severity
 from recruitment_watch.checks.types_basic import ALL_SUBJECTS, as_date
 
 Path = Annotated[str, Field(pattern=FIELD_PATTERN)]
@@ -22,7 +22,7 @@ class LicenceValidOnParams(Params):
     valid_from: Path
     valid_to: Path
     status: Path | None = None
-    allowed_statuses: Annotated[list[AgencyStatus], Field(min_length=1)] = ["active", "renewed"]
+    allowed_statuses: Annotated[list[AgencyStatus], Field(min_length=1)] = list(VALID_LICENCE_STATUSES)
     date: Path | None = None
     missing_date: Literal["not_applicable", "fail"] = "not_applicable"
 

@@ -7,14 +7,12 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from recruitment_watch.checks import PackLoadError, load_packs
 from recruitment_watch.db import get_engine, unit_of_work
-from recruitment_watch.models import CheckRun
 from recruitment_watch.services.contracts import preview as preview_service
 from recruitment_watch.services.criteria import packs as pack_service
-from recruitment_watch.services.sweeps.run import run_sweep
+from recruitment_watch.services.sweeps.run import recent_check_runs, start_sweep
 
 
 @click.group("packs")
@@ -69,11 +67,12 @@ def checks_run(full: bool, pack_ids: tuple[str, ...], engine_name: str) -> None:
     from flask import current_app
 
     from recruitment_watch.services.sweeps.lock import SweepInProgress
-    from recruitment_watch.services.sweeps.strategies import strategy_named
 
-    strategy = strategy_named(engine_name, current_app.config)
     try:
-        run = run_sweep(get_engine(), strategy, full=full, only_packs=set(pack_ids) or None)
+        run = start_sweep(
+            get_engine(), current_app.config, full=full, trigger="cli", only_packs=set(pack_ids) or None,
+            strategy=engine_name,
+        )  # fmt: skip
     except (PackLoadError, SweepInProgress) as exc:
         click.echo(str(exc), err=True)
         raise click.exceptions.Exit(1) from exc
@@ -92,14 +91,12 @@ def checks_run(full: bool, pack_ids: tuple[str, ...], engine_name: str) -> None:
 @with_appcontext
 def checks_runs(limit: int) -> None:
     """The latest check runs, newest first."""
-    with unit_of_work(get_engine()) as session:
-        runs = session.scalars(select(CheckRun).order_by(CheckRun.id.desc()).limit(limit)).all()
-        for run in runs:
-            took = f"{run.duration_ms / 1000:.1f} s" if run.duration_ms is not None else "-"
-            error = f" {run.error.strip().splitlines()[-1]}" if run.error else ""
-            counts = json.dumps(run.counts) if run.counts else ""
-            started = f"{run.started_at:%Y-%m-%d %H:%M}"
-            click.echo(f"{run.id:>5} {started} {run.mode:<11} {run.status:<9} {took:>8} {counts}{error}")
+    for run in recent_check_runs(get_engine(), limit=limit):
+        took = f"{run.duration_ms / 1000:.1f} s" if run.duration_ms is not None else "-"
+        error = f" {run.error.strip().splitlines()[-1]}" if run.error else ""
+        counts = json.dumps(run.counts) if run.counts else ""
+        started = f"{run.started_at:%Y-%m-%d %H:%M}"
+        click.echo(f"{run.id:>5} {started} {run.mode:<11} {run.status:<9} {took:>8} {counts}{error}")
 
 
 @checks_group.command("preview")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models import Organisation
-from recruitment_watch.services.access.api_keys import issue_key, list_keys, revoke_key
-from recruitment_watch.services.errors import ServiceError
+from recruitment_watch.services.access.api_keys import issue_key, list_keys, organisation_named, revoke_key
+from recruitment_watch.services.errors import NotFound, ServiceError
 
 
 @click.group("keys")
@@ -18,11 +17,10 @@ def keys_group() -> None:
 
 
 def _organisation(session, name: str) -> Organisation:
-    found = session.scalar(select(Organisation).where(Organisation.name == name.strip()))
-    if found is None:
-        names = ", ".join(session.scalars(select(Organisation.name).order_by(Organisation.name).limit(20)).all())
-        raise click.UsageError(f"no organisation named {name!r}; organisations include: {names or 'none yet'}")
-    return found
+    try:
+        return organisation_named(name, session=session)
+    except NotFound as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 @keys_group.command("create")

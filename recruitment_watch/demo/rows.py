@@ -215,7 +215,9 @@ class BlockBuilder:
         previous = None
         for terms in stages:
             on = terms["signed_on"] or departure
-            terms["basic_wage_usd_minor"] = money.to_usd_minor(terms["basic_wage_minor"], terms["wage_currency"], on)
+            terms["basic_wage_usd_minor"] = money.monthly_usd_minor(
+                terms["basic_wage_minor"], terms["wage_period"], terms["wage_currency"], on
+            )
             digest = version_sha256(terms, previous)
             row = dict(terms, id=ids.take("contract_version"), contract_id=contract_id, agency_id=agency_id,
                        content_sha256=digest, previous_sha256=previous, created_at=self.now)  # fmt: skip

@@ -62,18 +62,13 @@ class JobSpec:
 
 def _sweep(ctx: JobContext, *, full: bool) -> JobResult:
     from recruitment_watch.services.sweeps.lock import SweepInProgress
-    from recruitment_watch.services.sweeps.run import run_sweep
-    from recruitment_watch.services.sweeps.strategies import strategy_named
+    from recruitment_watch.services.sweeps.run import describe_run, start_sweep
 
     try:
-        run = run_sweep(ctx.engine, strategy_named("sql", ctx.config), full=full, trigger="scheduler")
+        run = start_sweep(ctx.engine, ctx.config, full=full, trigger="scheduler")
     except SweepInProgress as exc:  # a manual sweep is running; the next slot catches up on what changed
         return JobResult(str(exc), RunStatus.skipped)
-    counts = run.counts
-    return JobResult(
-        f"check run {run.id} ({run.mode}): {counts['new']} new findings, {counts['still_open']} still open, "
-        f"{counts['auto_resolved']} auto-resolved in {(run.duration_ms or 0) / 1000:.1f} s"
-    )
+    return JobResult(describe_run(run))
 
 
 def sweep_incremental(ctx: JobContext) -> JobResult:

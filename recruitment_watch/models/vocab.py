@@ -33,6 +33,14 @@ class LicenceStatus(StrEnum):
     banned = "banned"
 
 
+# A licence in one of these statuses lets the agency recruit (within its validity dates). The criteria engine keeps
+# its own copy as the default of the licence checks' ``allowed_statuses``; tests/models/test_vocabularies.py keeps
+# the two in step.
+VALID_LICENCE_STATUSES = (LicenceStatus.active, LicenceStatus.renewed)
+# Statuses that are a sanction: the public licence verification lists them.
+SANCTION_STATUSES = (LicenceStatus.suspended, LicenceStatus.cancelled, LicenceStatus.banned, LicenceStatus.delisted)
+
+
 class VersionKind(StrEnum):
     offer = "offer"
     origin_signed = "origin_signed"
@@ -157,6 +165,10 @@ class ComplaintStatus(StrEnum):
     resolved = "resolved"
     referred = "referred"
     closed = "closed"
+
+
+# A complaint in one of these statuses is still being worked: its SLA clocks run and it counts as open.
+OPEN_COMPLAINT_STATUSES = (ComplaintStatus.received, ComplaintStatus.acknowledged, ComplaintStatus.under_investigation)
 
 
 class ComplaintEventKind(StrEnum):

@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
+from recruitment_watch import money
 from recruitment_watch.models.vocab import DocumentHolder, Payer, Sex, VersionKind, WagePeriod
 from recruitment_watch.schemas.common import (
     MAX_AMOUNT_MINOR,
@@ -80,8 +81,7 @@ class ContractVersionInput(StrictInput):
 
     @model_validator(mode="after")
     def _monthly_wage_in_range(self) -> ContractVersionInput:
-        periods_per_month = {"month": 1, "week": 52 / 12, "day": 26, "hour": 208}[self.wage_period.value]
-        if self.basic_wage_minor * periods_per_month > MAX_AMOUNT_MINOR:
+        if self.basic_wage_minor * money.monthly_factor(self.wage_period.value) > MAX_AMOUNT_MINOR:
             raise ValueError(f"the monthly equivalent of basic_wage_minor exceeds {MAX_AMOUNT_MINOR} minor units")
         return self
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from factories import agency_input, version_input
 
 from recruitment_watch.api.rate_limit import limiter
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models.vocab import OrganisationKind
 from recruitment_watch.services.access import api_keys, users
 from recruitment_watch.services.registry import agencies
+from tests.support.factories import agency_input, version_input
 
 
 @dataclass

@@ -149,6 +149,17 @@ def test_lists_page_by_cursor_in_update_order_and_sync_by_updated_since(client, 
     assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "query:cursor"
 
 
+def test_a_cursor_past_every_id_the_spec_allows_is_an_ordinary_position(client, world):
+    client.post("/api/v1/contracts", json=contract_body(world.employer_id, "CT-C-1"), headers=world.agency_a.headers)
+    for path in ("/api/v1/contracts", "/api/v1/findings", "/api/v1/fee-payments"):
+        epoch_end = client.get(path, query_string={"cursor": "0-999999999999999999"}, headers=world.agency_a.headers)
+        assert epoch_end.status_code == 200, epoch_end.get_json()
+    after_all = client.get(
+        "/api/v1/contracts", query_string={"cursor": "0-2200000000"}, headers=world.agency_a.headers
+    ).get_json()
+    assert [item["reference"] for item in after_all["items"]] == ["CT-C-1"]  # updated after 1970-01-01
+
+
 def test_a_worker_is_reused_by_id_or_reference_only_by_the_agency_that_has_them(client, world):
     first = client.post("/api/v1/contracts", json=contract_body(world.employer_id), headers=world.agency_a.headers)
     worker_id = first.get_json()["contract"]["worker_id"]

@@ -107,6 +107,15 @@ def _touch(session: Session, key_id: int, now: datetime) -> None:
         connection.commit()
 
 
+def organisation_named(name: str, *, session: Session) -> Organisation:
+    """The organisation called exactly ``name``; ``NotFound`` lists some that exist."""
+    found = session.scalar(select(Organisation).where(Organisation.name == name.strip()))
+    if found is None:
+        names = ", ".join(session.scalars(select(Organisation.name).order_by(Organisation.name).limit(20)).all())
+        raise NotFound(f"no organisation named {name!r}; organisations include: {names or 'none yet'}", field="org")
+    return found
+
+
 def revoke_key(prefix: str, *, session: Session) -> ApiKey:
     """Revoke a key by its prefix; effective on the next request."""
     key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix.strip()))

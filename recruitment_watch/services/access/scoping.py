@@ -1,8 +1,8 @@
-"""What an API actor may see: every query for an organisation's records starts here (deny by default).
+"""What an actor may see: every query for an organisation's records starts here (deny by default).
 
-Agency keys see their own agency's contracts, fee payments and findings; NGO keys the complaints they filed;
-ministry keys everything. A record outside the actor's scope is reported as not existing (HTTP 404), so ids of
-other organisations' records reveal nothing.
+Agency actors (keys and users) see their own agency's contracts, fee payments and findings; NGO actors the
+complaints they filed; ministry actors everything. A record outside the actor's scope is reported as not existing
+(HTTP 404), so ids of other organisations' records reveal nothing.
 """
 
 from __future__ import annotations
@@ -37,14 +37,21 @@ def payments_of(actor: Actor) -> Select:
     return _agency_scoped(select(FeePayment), FeePayment.agency_id, actor)
 
 
-def findings_of(actor: Actor) -> Select:
-    """Findings the actor may read."""
-    return _agency_scoped(select(Finding), Finding.agency_id, actor)
+def findings_of(actor: Actor, *, status: str | None = None, severity: str | None = None) -> Select:
+    """Findings the actor may read, optionally of one status and one severity."""
+    query = _agency_scoped(select(Finding), Finding.agency_id, actor)
+    if status:
+        query = query.where(Finding.status == status)
+    if severity:
+        query = query.where(Finding.severity == severity)
+    return query
 
 
-def complaints_of(actor: Actor) -> Select:
-    """Complaints the actor may read: the NGO's own filings, or all for the ministry."""
+def complaints_of(actor: Actor, *, status: str | None = None) -> Select:
+    """Complaints the actor may read (the NGO's own filings, or all for the ministry), optionally of one status."""
     query = select(Complaint)
+    if status:
+        query = query.where(Complaint.status == status)
     if actor.sees_everything:
         return query
     if actor.organisation_kind is OrganisationKind.ngo:
@@ -58,3 +65,23 @@ def one_of_theirs(session: Session, query: Select, model: type, row_id: int, nou
     if row is None:
         raise NotFound(f"{noun} {row_id} does not exist", field="id")
     return row
+
+
+def contract_of(actor: Actor, contract_id: int, *, session: Session) -> Contract:
+    """One contract the actor may read; ``NotFound`` otherwise."""
+    return one_of_theirs(session, contracts_of(actor), Contract, contract_id, "contract")
+
+
+def payment_of(actor: Actor, payment_id: int, *, session: Session) -> FeePayment:
+    """One fee payment the actor may read; ``NotFound`` otherwise."""
+    return one_of_theirs(session, payments_of(actor), FeePayment, payment_id, "fee payment")
+
+
+def finding_of(actor: Actor, finding_id: int, *, session: Session) -> Finding:
+    """One finding the actor may read; ``NotFound`` otherwise."""
+    return one_of_theirs(session, findings_of(actor), Finding, finding_id, "finding")
+
+
+def complaint_of(actor: Actor, complaint_id: int, *, session: Session) -> Complaint:
+    """One complaint the actor may read; ``NotFound`` otherwise."""
+    return one_of_theirs(session, complaints_of(actor), Complaint, complaint_id, "complaint")

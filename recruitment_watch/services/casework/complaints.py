@@ -1,8 +1,7 @@
-"""NGO complaint filing and agency responses to findings (the API's writes outside submissions).
+"""Complaints: NGO filing on behalf of a worker, and what the complainant may see of the case.
 
 An NGO files on behalf of a worker only with the worker's consent recorded; the complaint gets a public reference
-and its SLA clocks start at receipt (the complaint-sla job sets the due dates). An agency answers an open finding
-about its own records with text; an inspector later verifies or dismisses it.
+and its SLA clocks start at receipt (the complaint-sla job sets the due dates).
 """
 
 from __future__ import annotations
@@ -14,21 +13,19 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlmodel import Session
 
-from recruitment_watch.models import Agency, Complaint, ComplaintEvent, Contract, Employer, Finding
-from recruitment_watch.models.base import pack_list, utc_now
+from recruitment_watch.models import Agency, Complaint, ComplaintEvent, Contract, Employer
+from recruitment_watch.models.base import pack_list
 from recruitment_watch.models.vocab import (
-    OPEN_FINDING_STATUSES,
     ComplaintCategory,
     ComplaintEventKind,
     ComplaintStatus,
     FiledBy,
-    FindingStatus,
     ForcedLabourIndicator,
     Severity,
 )
 from recruitment_watch.schemas.common import MAX_ID, LanguageCode, StrictInput
 from recruitment_watch.services.access.actor import Actor
-from recruitment_watch.services.errors import Conflict, NotFound
+from recruitment_watch.services.errors import NotFound
 
 # Events a complainant (and the NGO filing for them) sees; notes and other internal events never leave the ministry.
 VISIBLE_EVENT_KINDS = (ComplaintEventKind.message_in, ComplaintEventKind.message_out, ComplaintEventKind.status_change)
@@ -46,12 +43,6 @@ class NgoComplaintInput(StrictInput):
     severity: Severity = Severity.medium
     language: LanguageCode
     summary: str = Field(min_length=10, max_length=5000)
-
-
-class FindingResponseInput(StrictInput):
-    """An agency's answer to a finding: what it did or why the finding is wrong."""
-
-    text: str = Field(min_length=3, max_length=5000)
 
 
 def _new_reference(session: Session) -> str:
@@ -105,15 +96,3 @@ def visible_events(session: Session, complaint_id: int) -> list[ComplaintEvent]:
             .order_by(ComplaintEvent.created_at, ComplaintEvent.id)
         ).all()
     )
-
-
-def respond_to_finding(finding: Finding, data: FindingResponseInput, *, session: Session) -> Finding:
-    """Record the agency's answer; only an open finding (or one already answered) can be answered."""
-    if finding.status not in {status.value for status in OPEN_FINDING_STATUSES}:
-        raise Conflict(f"finding {finding.id} is {finding.status}; only open findings take a response", field="status")
-    finding.agency_response = data.text
-    finding.agency_responded_at = utc_now()
-    finding.status = FindingStatus.agency_responded.value
-    session.add(finding)
-    session.flush()
-    return finding

@@ -24,11 +24,14 @@ from sqlmodel import Session
 from recruitment_watch.checks.evaluator import judge, prepare_subject
 from recruitment_watch.checks.packs import Criterion, Pack
 from recruitment_watch.models import Complaint, ComplaintEvent, User
-from recruitment_watch.models.vocab import ComplaintEventKind, ComplaintStatus, NotificationKind
+from recruitment_watch.models.vocab import (
+    OPEN_COMPLAINT_STATUSES,
+    ComplaintEventKind,
+    NotificationKind,
+)
 from recruitment_watch.services.casework.notifications import notify, supervising_inspectors
 from recruitment_watch.services.criteria.subject_loader import complaint_subject
 
-OPEN_STATUSES = (ComplaintStatus.received, ComplaintStatus.acknowledged, ComplaintStatus.under_investigation)
 # Which complaint column holds each clock's due date, by the field that stops the clock.
 DUE_COLUMNS = {"complaint.acknowledged_at": "ack_due_at", "complaint.resolved_at": "resolve_due_at"}
 CLOCK_NAMES = {"complaint.acknowledged_at": "acknowledgement", "complaint.resolved_at": "resolution"}
@@ -85,7 +88,7 @@ def open_complaint_ids(session: Session) -> list[int]:
     return list(
         session.scalars(
             select(Complaint.id)
-            .where(Complaint.status.in_([status.value for status in OPEN_STATUSES]))
+            .where(Complaint.status.in_([status.value for status in OPEN_COMPLAINT_STATUSES]))
             .order_by(Complaint.id)
         ).all()
     )
@@ -97,7 +100,7 @@ def run_sla_round(session: Session, complaint_ids: Iterable[int], *, rules: SlaR
     heads = supervising_inspectors(session)
     complaints = session.scalars(
         select(Complaint)
-        .where(Complaint.id.in_(list(complaint_ids)), Complaint.status.in_([s.value for s in OPEN_STATUSES]))
+        .where(Complaint.id.in_(list(complaint_ids)), Complaint.status.in_([s.value for s in OPEN_COMPLAINT_STATUSES]))
         .order_by(Complaint.id)
     ).all()
     for complaint in complaints:

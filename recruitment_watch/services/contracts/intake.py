@@ -49,14 +49,15 @@ def version_row(
 ) -> dict[str, Any]:
     """The stored columns of one version: terms, USD-equivalent monthly wage, code lists and chained hash."""
     on = terms.signed_on or utc_now().date()  # unsigned offers convert at today's rate
-    monthly = int(terms.basic_wage_minor * money.monthly_factor(terms.wage_period.value))
     row = {
         **terms.model_dump(mode="python"),
         "contract_id": contract.id,
         "agency_id": contract.agency_id,
         "seq": seq,
         "employer_name": employer_name,
-        "basic_wage_usd_minor": money.to_usd_minor(monthly, terms.wage_currency, on),
+        "basic_wage_usd_minor": money.monthly_usd_minor(
+            terms.basic_wage_minor, terms.wage_period.value, terms.wage_currency, on
+        ),
         "deductions": pack_list(terms.deductions),
         "languages": pack_list(terms.languages),
     }
@@ -133,3 +134,17 @@ def contract_versions(contract_id: int, *, session: Session) -> list[ContractVer
             select(ContractVersion).where(ContractVersion.contract_id == contract_id).order_by(ContractVersion.seq)
         )
     )
+
+
+def versions_by_contract(contract_ids: list[int], *, session: Session) -> dict[int, list[ContractVersion]]:
+    """Every version of each contract, oldest first, keyed by contract id (one query for a page of contracts)."""
+    versions: dict[int, list[ContractVersion]] = {contract_id: [] for contract_id in contract_ids}
+    if contract_ids:
+        rows = session.scalars(
+            select(ContractVersion)
+            .where(ContractVersion.contract_id.in_(contract_ids))
+            .order_by(ContractVersion.contract_id, ContractVersion.seq)
+        )
+        for row in rows:
+            versions[row.contract_id].append(row)
+    return versions

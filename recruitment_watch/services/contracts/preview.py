@@ -43,11 +43,13 @@ class _Draft:
 
 def _terms(version: Any, seq: int, employer_name: str, today: date) -> dict[str, Any]:
     terms = terms_of(version)
-    monthly = int(version.basic_wage_minor * money.monthly_factor(version.wage_period.value))
+    on = version.signed_on or today  # unsigned offers convert at today's rate, as intake stores them
     terms.update(
         seq=seq,
         employer_name=employer_name,
-        basic_wage_usd_minor=money.to_usd_minor(monthly, version.wage_currency, version.signed_on or today),
+        basic_wage_usd_minor=money.monthly_usd_minor(
+            version.basic_wage_minor, version.wage_period.value, version.wage_currency, on
+        ),
     )
     return terms
 

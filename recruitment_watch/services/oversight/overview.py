@@ -8,13 +8,7 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from recruitment_watch.models import Agency, Complaint, Contract, FeePayment
-from recruitment_watch.models.vocab import ComplaintStatus, LicenceStatus
-
-OPEN_COMPLAINT_STATUSES = (
-    ComplaintStatus.received,
-    ComplaintStatus.acknowledged,
-    ComplaintStatus.under_investigation,
-)
+from recruitment_watch.models.vocab import OPEN_COMPLAINT_STATUSES, LicenceStatus
 
 
 def database_status(*, session: Session) -> dict[str, Any]:

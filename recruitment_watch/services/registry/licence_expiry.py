@@ -16,11 +16,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from recruitment_watch.models import Agency
-from recruitment_watch.models.vocab import LicenceStatus, NotificationKind
+from recruitment_watch.models.vocab import VALID_LICENCE_STATUSES, LicenceStatus, NotificationKind
 from recruitment_watch.services.casework.notifications import notify, organisation_users, supervising_inspectors
 from recruitment_watch.services.registry.agencies import record_licence_event
-
-LIVE_STATUSES = (LicenceStatus.active.value, LicenceStatus.renewed.value)
 
 
 @dataclass
@@ -42,7 +40,7 @@ def run_licence_round(session: Session, *, today: date, warning_days: Sequence[i
     horizon = today + timedelta(days=max(thresholds, default=0))
     agencies = session.scalars(
         select(Agency)
-        .where(Agency.status.in_(LIVE_STATUSES), Agency.licence_valid_to <= horizon)
+        .where(Agency.status.in_([s.value for s in VALID_LICENCE_STATUSES]), Agency.licence_valid_to <= horizon)
         .order_by(Agency.licence_valid_to, Agency.id)
     ).all()
     tally = LicenceTally()

@@ -10,7 +10,6 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from conftest import demo_loaded
 from sqlalchemy import delete, func, select, update
 
 from recruitment_watch.db import unit_of_work
@@ -18,6 +17,7 @@ from recruitment_watch.models import CheckRun, ContractVersion, Decision, FeePay
 from recruitment_watch.services.sweeps import pool as sweep_pool
 from recruitment_watch.services.sweeps.run import run_sweep
 from recruitment_watch.services.sweeps.sql_strategy import SqlStrategy
+from tests.support.database import demo_loaded
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from factories import agency_input
 from sqlalchemy import select
 
 from recruitment_watch.db import get_engine, unit_of_work
@@ -18,6 +17,7 @@ from recruitment_watch.models import Agency, LicenceEvent, Notification
 from recruitment_watch.models.vocab import OrganisationKind, Role
 from recruitment_watch.services.access import users
 from recruitment_watch.services.registry import agencies
+from tests.support.factories import agency_input
 
 
 @pytest.fixture()

@@ -12,15 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import wipe
 from sqlalchemy import select
 
 from recruitment_watch.db import unit_of_work
 from recruitment_watch.leader import leader_lock_for
 from recruitment_watch.models import JobRun
+from tests.support.database import wipe
 
 pytestmark = pytest.mark.slow
-HELPER = Path(__file__).with_name("scheduler_process.py")
+HELPER = Path(__file__).parents[1] / "support" / "scheduler_process.py"
 
 
 @pytest.fixture()

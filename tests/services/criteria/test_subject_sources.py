@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import demo_loaded
 from sqlalchemy import select
 
 from recruitment_watch.checks.evaluator import prepare_subject
@@ -19,6 +18,7 @@ from recruitment_watch.db import new_session
 from recruitment_watch.models import Complaint, ContractVersion, FeePayment
 from recruitment_watch.services.criteria import subject_loader
 from recruitment_watch.services.criteria.subject_sources import SOURCES
+from tests.support.database import demo_loaded
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import wipe
 from sqlalchemy import select
 
 from recruitment_watch.db import unit_of_work
@@ -15,6 +14,7 @@ from recruitment_watch.models import JobRun
 from recruitment_watch.models.vocab import JobTrigger, RunStatus
 from recruitment_watch.services.scheduling import job_runs
 from recruitment_watch.services.scheduling.job_runs import JobResult
+from tests.support.database import wipe
 
 NOW = datetime(2026, 11, 25, 10, 7, 30, tzinfo=UTC)
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from factories import make_agency, make_contract
-
 from recruitment_watch.services.registry import agencies
+from tests.support.factories import make_agency, make_contract
 
 
 def seed_small_register(session):

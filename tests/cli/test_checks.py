@@ -6,7 +6,6 @@ import json
 import shutil
 from datetime import date
 
-from factories import contract_input, make_contract, payment_input
 from sqlalchemy import select
 
 from recruitment_watch.db import get_engine, unit_of_work
@@ -14,6 +13,7 @@ from recruitment_watch.models import Decision, Finding
 from recruitment_watch.services.contracts import fees
 from recruitment_watch.services.criteria.packs import packs_root
 from recruitment_watch.services.sweeps.lock import exclusive_sweep
+from tests.support.factories import contract_input, make_contract, payment_input
 
 
 def test_packs_list_shows_versions_digests_and_citations(runner):

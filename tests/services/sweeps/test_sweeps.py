@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from factories import make_contract, payment_input
 from sqlalchemy import func, select, update
 
 from recruitment_watch.db import unit_of_work
@@ -20,6 +19,7 @@ from recruitment_watch.services.contracts import fees
 from recruitment_watch.services.sweeps.lock import SweepInProgress
 from recruitment_watch.services.sweeps.run import run_sweep
 from recruitment_watch.services.sweeps.strategies import strategy_named
+from tests.support.factories import make_contract, payment_input
 
 STRATEGIES = ["sql", "python"]
 

@@ -7,12 +7,11 @@ import io
 import re
 from datetime import UTC, datetime
 
-from tests_support import seed_small_register
-
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models.vocab import JobTrigger, RunStatus
 from recruitment_watch.services.scheduling import job_runs
 from recruitment_watch.services.sweeps.lock import exclusive_sweep
+from tests.support.register import seed_small_register
 
 
 def test_jobs_list_shows_every_job_with_schedule_next_slot_and_last_run(app, runner):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from factories import count_rows, make_agency, make_contract, make_employer, make_worker
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +19,7 @@ from recruitment_watch.models import (
     JobRun,
     Worker,
 )
+from tests.support.factories import count_rows, make_agency, make_contract, make_employer, make_worker
 
 
 def refused(session, statement) -> str:

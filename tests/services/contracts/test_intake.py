@@ -1,11 +1,16 @@
-"""Core writes through the services: validation before writing, chained version hashes, licence events, fees."""
+"""Contract intake through the services: validation before writing, chained version hashes, fee payments."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
-from factories import (
+from pydantic import ValidationError
+
+from recruitment_watch.models import Contract, ContractVersion, FeePayment, WorkerIdentity
+from recruitment_watch.services.contracts import fees
+from recruitment_watch.services.contracts import intake as contracts
+from recruitment_watch.services.contracts.version_hash import broken_links, version_sha256
+from recruitment_watch.services.errors import Conflict, NotFound
+from tests.support.factories import (
     contract_input,
     count_rows,
     make_agency,
@@ -15,15 +20,6 @@ from factories import (
     payment_input,
     version_input,
 )
-from pydantic import ValidationError
-from sqlalchemy import select
-
-from recruitment_watch.models import Agency, Contract, ContractVersion, FeePayment, LicenceEvent, WorkerIdentity
-from recruitment_watch.services.contracts import fees
-from recruitment_watch.services.contracts import intake as contracts
-from recruitment_watch.services.contracts.version_hash import broken_links, version_sha256
-from recruitment_watch.services.errors import Conflict, NotFound
-from recruitment_watch.services.registry import agencies
 
 
 def test_contract_versions_are_chained_by_hash(session):
@@ -100,34 +96,6 @@ def test_worker_identity_is_kept_apart(session):
     identity = session.get(WorkerIdentity, worker.id)
     assert (identity.full_name, identity.passport_no) == ("Sita Gurung", "NP7654321")
     assert worker.languages == ",ne,"
-
-
-def test_licence_event_moves_agency_status(session):
-    agency = make_agency(session)
-    agencies.record_licence_event(
-        agency.id,
-        {
-            "status": "suspended",
-            "reason": "charged workers fees",
-            "legal_basis": "FEA s.43",
-            "decided_on": date(2026, 6, 1),
-            "valid_to": date(2026, 12, 31),
-        },  # fmt: skip
-        session=session,
-    )
-    session.commit()
-    reloaded = session.get(Agency, agency.id)
-    assert (reloaded.status, reloaded.licence_valid_to) == ("suspended", date(2026, 12, 31))
-    history = session.scalars(select(LicenceEvent.status).where(LicenceEvent.agency_id == agency.id).order_by(
-        LicenceEvent.id)).all()  # fmt: skip
-    assert history == ["active", "suspended"]
-
-
-def test_duplicate_licence_is_a_conflict(session):
-    make_agency(session)
-    with pytest.raises(Conflict) as caught:
-        make_agency(session, name="Another name")
-    assert caught.value.field == "licence_no"
 
 
 def test_fee_payment_records_usd_equivalent(session):

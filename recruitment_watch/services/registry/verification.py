@@ -1,0 +1,103 @@
+"""Public licence verification: what anyone may learn about a licence before paying an agency anything.
+
+API v1 (``GET /api/v1/agencies/verify``) answers with it today; the public web page will show the same facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from recruitment_watch.checks.risk import RiskWeights
+from recruitment_watch.models import Agency, Finding, LicenceEvent
+from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, SANCTION_STATUSES, VALID_LICENCE_STATUSES
+from recruitment_watch.services.errors import NotFound, ServiceError
+from recruitment_watch.services.oversight.risk import assess_agency
+
+
+class AmbiguousLicence(ServiceError):
+    """The licence number is held in several countries; the issuing country must be given."""
+
+
+@dataclass(frozen=True)
+class Sanction:
+    status: str
+    decided_on: date
+    reason: str
+    legal_basis: str | None
+
+
+@dataclass(frozen=True)
+class LicenceFacts:
+    """The public facts about one licence, as of ``on``."""
+
+    licence_no: str
+    country: str
+    agency_name: str
+    licence_authority: str
+    status: str
+    licence_valid_from: date | None
+    licence_valid_to: date | None
+    valid_on_day: bool
+    sanctions: list[Sanction]
+    grade: str
+    risk_points: float
+    open_findings: dict[str, int]
+
+
+def licence_valid_on(agency: Agency, day: date) -> bool:
+    """Whether the agency's licence, as recorded now, lets it recruit on ``day`` (status and validity dates)."""
+    if agency.status not in {status.value for status in VALID_LICENCE_STATUSES}:
+        return False
+    starts_ok = agency.licence_valid_from is None or agency.licence_valid_from <= day
+    return starts_ok and agency.licence_valid_to is not None and day <= agency.licence_valid_to
+
+
+def holder_of(licence_no: str, country: str | None, *, session: Session) -> Agency:
+    """The agency holding ``licence_no`` (in ``country`` when given); ``NotFound`` or ``AmbiguousLicence``."""
+    selection = select(Agency).where(Agency.licence_no == licence_no.strip())
+    if country:
+        selection = selection.where(Agency.country == country)
+    matches = session.scalars(selection.limit(2)).all()
+    if not matches:
+        raise NotFound(f"no agency holds licence {licence_no}", field="licence_no")
+    if len(matches) > 1:
+        raise AmbiguousLicence(f"licence {licence_no} exists in several countries", field="country")
+    return matches[0]
+
+
+def verify_licence(
+    licence_no: str, country: str | None, *, on: date, weights: RiskWeights, session: Session
+) -> LicenceFacts:
+    """Status, validity, sanctions and compliance grade of the licence ``licence_no``. Records nothing."""
+    agency = holder_of(licence_no, country, session=session)
+    sanctions = session.scalars(
+        select(LicenceEvent)
+        .where(LicenceEvent.agency_id == agency.id, LicenceEvent.status.in_([s.value for s in SANCTION_STATUSES]))
+        .order_by(LicenceEvent.decided_on.desc())
+    ).all()
+    risk = assess_agency(agency.id, session=session, on=on, weights=weights, record=False)
+    open_counts = dict(
+        session.execute(
+            select(Finding.severity, func.count())
+            .where(Finding.agency_id == agency.id, Finding.status.in_(OPEN_FINDING_STATUSES))
+            .group_by(Finding.severity)
+        ).all()
+    )
+    return LicenceFacts(
+        licence_no=agency.licence_no,
+        country=agency.country,
+        agency_name=agency.name,
+        licence_authority=agency.licence_authority,
+        status=agency.status,
+        licence_valid_from=agency.licence_valid_from,
+        licence_valid_to=agency.licence_valid_to,
+        valid_on_day=licence_valid_on(agency, on),
+        sanctions=[Sanction(e.status, e.decided_on, e.reason, e.legal_basis) for e in sanctions],
+        grade=risk.score.band,
+        risk_points=risk.score.points,
+        open_findings=open_counts,
+    )

@@ -1,0 +1,1 @@
+"""Helpers the tests share: factories, small seeded registers, the scheduler helper process."""

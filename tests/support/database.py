@@ -1,0 +1,30 @@
+"""Database helpers for tests: empty a test database, or hold a demo in it for one test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlmodel import SQLModel
+
+
+def wipe(engine: Engine) -> None:
+    """Delete every row (children first) so the next test starts from an empty database."""
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@contextmanager
+def demo_loaded(engine: Engine, *, contracts: int, seed: int) -> Iterator[Engine]:
+    """``engine``'s database holding only a demo of ``contracts`` contracts (as of 2026-11-01), wiped afterwards."""
+    from recruitment_watch.demo.load import load_demo
+
+    wipe(engine)
+    load_demo(engine, contracts=contracts, seed=seed, password="pw", today=date(2026, 11, 1))
+    try:
+        yield engine
+    finally:
+        wipe(engine)
