@@ -105,10 +105,17 @@ def _close_request_session(_exc: BaseException | None) -> None:
 
 
 @contextmanager
-def unit_of_work(engine: Engine) -> Iterator[Session]:
-    """One transaction for a CLI command or job: commit at the end, roll back on any error."""
+def unit_of_work(engine: Engine, *, writing: bool = False) -> Iterator[Session]:
+    """One transaction for a CLI command or job: commit at the end, roll back on any error.
+
+    ``writing``: the transaction reads and then writes while others may write (a sweep beside API submissions), so
+    on SQLite it takes the write lock first (BEGIN IMMEDIATE, waiting up to the busy timeout) instead of failing at
+    its first write because another writer committed after it started reading.
+    """
     session = new_session(engine)
     try:
+        if writing:
+            begin_writing(session)
         yield session
         session.commit()
     except BaseException:

@@ -11,7 +11,7 @@ from typing import Any
 from apiflask import APIFlask
 from apiflask.exceptions import HTTPError
 from flask import Response, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from recruitment_watch.api.problems import (
     PROBLEM_TYPES,
@@ -47,6 +47,7 @@ def init_app(app: APIFlask) -> None:
     app.errorhandler(ApiProblem)(problem_response)
     app.errorhandler(ServiceError)(_service_error)
     app.errorhandler(OperationalError)(_database_busy)
+    app.errorhandler(IntegrityError)(_integrity_error)
     app.error_processor(_http_error)
     app.spec_processor(finish_spec)
 
@@ -56,6 +57,19 @@ def _service_error(exc: ServiceError) -> Any:
     if not request.path.startswith(API_PREFIX):
         raise exc
     return problem_response(from_service_error(exc))
+
+
+def _integrity_error(exc: IntegrityError) -> Any:
+    """A constraint the services did not foresee (or a concurrent twin got there first): 409, never a 500 that
+    would tell a client which ids exist. The transaction is rolled back; nothing of the request was stored."""
+    from recruitment_watch.db import get_session
+
+    get_session().rollback()
+    if not request.path.startswith(API_PREFIX):
+        raise exc
+    return problem_response(
+        ApiProblem(409, "conflict", "the request clashes with stored records (a duplicate or a missing reference)")
+    )
 
 
 def _database_busy(exc: OperationalError) -> Any:

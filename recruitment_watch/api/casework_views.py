@@ -23,7 +23,7 @@ from recruitment_watch.models import Complaint, Finding
 from recruitment_watch.models.vocab import ApiScope
 from recruitment_watch.services.access import scoping
 from recruitment_watch.services.casework.complaints import NgoComplaintInput, file_ngo_complaint, visible_events
-from recruitment_watch.services.casework.findings import FindingResponseInput, respond_to_finding
+from recruitment_watch.services.casework.findings import FindingResponseInput, as_seen_by, respond_to_finding
 from recruitment_watch.services.errors import ServiceError
 
 
@@ -45,7 +45,8 @@ def list_findings(query: FindingQuery):
     """Findings on your agency's records (all for a ministry key), filtered by status and severity."""
     selection = scoping.findings_of(current_actor(), status=query.status, severity=query.severity)
     rows, cursor = page(get_session(), selection, Finding, query)
-    return json_response(FindingPage(items=[FindingOut.model_validate(r) for r in rows], next_cursor=cursor))
+    items = [FindingOut.model_validate(as_seen_by(current_actor(), row)) for row in rows]
+    return json_response(FindingPage(items=items, next_cursor=cursor))
 
 
 @bp.get("/findings/<int:finding_id>")
@@ -55,7 +56,7 @@ def list_findings(query: FindingQuery):
 def get_finding(finding_id: int):
     """One finding with its citation and evidence."""
     finding = scoping.finding_of(current_actor(), finding_id, session=get_session())
-    return json_response(FindingOut.model_validate(finding))
+    return json_response(FindingOut.model_validate(as_seen_by(current_actor(), finding)))
 
 
 @bp.post("/findings/<int:finding_id>/response")
@@ -70,7 +71,7 @@ def answer_finding(finding_id: int, body: FindingResponseInput):
         finding = respond_to_finding(current_actor(), finding_id, body, session=get_session())
     except ServiceError as exc:
         raise from_service_error(exc) from exc
-    return json_response(FindingOut.model_validate(finding))
+    return json_response(FindingOut.model_validate(as_seen_by(current_actor(), finding)))
 
 
 def complaint_out(complaint: Complaint) -> ComplaintOut:

@@ -80,15 +80,29 @@ def _replay(record: IdempotencyRecord) -> Response:
     return response
 
 
+class _AlreadyAnswered(Exception):
+    """A concurrent twin of this idempotent request committed its answer while this one was preparing."""
+
+    def __init__(self, record: IdempotencyRecord) -> None:
+        super().__init__(record.key)
+        self.record = record
+
+
 def start_writing() -> None:
     """End the request's reads and open its write transaction (BEGIN IMMEDIATE on SQLite: the write lock first).
 
     Views that do heavy read-only work (validation, the criteria preview) call this after it, so the write lock
-    is held only while storing; other writing views get it from ``writes`` before they run.
+    is held only while storing; other writing views get it from ``writes`` before they run. An idempotent request
+    looks for its key's answer again here: a twin sent at the same moment may have stored it meanwhile.
     """
     session = get_session()
     session.commit()
     begin_writing(session)
+    pending = g.get("idempotency")
+    if pending is not None:
+        found = stored_answer(*pending, session=session)
+        if found is not None:
+            raise _AlreadyAnswered(found)
 
 
 def writes(view: Callable | None = None, *, prepares_first: bool = False) -> Callable:
@@ -142,19 +156,23 @@ def _idempotent(view: Callable, key: str, args: tuple, kwargs: dict) -> Response
     found = stored_answer(organisation_id, key, session=session)
     if found is not None:
         return same_request(found)
-    response = view(*args, **kwargs)
-    remember_answer(
-        organisation_id,
-        key,
-        endpoint=endpoint,
-        request_sha256=digest,
-        status_code=response.status_code,
-        body=response.get_json(),
-        session=session,
-    )
+    g.idempotency = (organisation_id, key)
     try:
+        response = view(*args, **kwargs)
+        remember_answer(
+            organisation_id,
+            key,
+            endpoint=endpoint,
+            request_sha256=digest,
+            status_code=response.status_code,
+            body=response.get_json(),
+            session=session,
+        )
         session.commit()
-    except IntegrityError:  # the same key raced in from a concurrent retry: its answer stands, ours is undone
+    except _AlreadyAnswered as answered:  # the twin stored its answer while this one prepared (SQLite)
+        session.rollback()
+        return same_request(answered.record)
+    except IntegrityError:  # the twin raced in (PostgreSQL: its rows or its key): its answer stands, ours is undone
         session.rollback()
         found = stored_answer(organisation_id, key, session=session)
         if found is None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Response, request
 
-from recruitment_watch.services.errors import Conflict, FieldError, NotFound, Rejected, ServiceError
+from recruitment_watch.services.errors import Conflict, FieldError, Forbidden, NotFound, Rejected, ServiceError
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
@@ -24,7 +24,10 @@ TYPE_BASE = "/api/v1/problems/"
 PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "malformed-request": ("Malformed request", "The body is not valid JSON, or a header or parameter is unreadable."),
     "unauthorized": ("API key required", "Send a valid, unrevoked key as 'Authorization: Bearer <key>'."),
-    "forbidden": ("Not allowed", "The key is valid but lacks the scope this operation needs."),
+    "forbidden": (
+        "Not allowed",
+        "The caller is known but may not do this: the key lacks the scope, or the action is an inspector's.",
+    ),
     "not-found": ("Not found", "No such resource, or it belongs to another organisation."),
     "method-not-allowed": ("Method not allowed", "The resource does not support this HTTP method."),
     "conflict": ("Conflict", "The request clashes with the stored state (a duplicate reference, a closed finding)."),
@@ -100,12 +103,14 @@ def problem_response(problem: ApiProblem) -> Response:
 
 
 def from_service_error(exc: ServiceError) -> ApiProblem:
-    """NotFound → 404, Conflict → 409, other service errors → 422, each naming the field."""
+    """NotFound → 404, Conflict → 409, Forbidden → 403, other service errors → 422, each naming the field."""
     errors = [FieldError(exc.field, str(exc))]
     if isinstance(exc, NotFound):
         return ApiProblem(404, "not-found", str(exc), errors=errors)
     if isinstance(exc, Conflict):
         return ApiProblem(409, "conflict", str(exc), errors=errors)
+    if isinstance(exc, Forbidden):
+        return ApiProblem(403, "forbidden", str(exc), errors=errors)
     return ApiProblem(422, "validation-error", str(exc), errors=errors)
 
 

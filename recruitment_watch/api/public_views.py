@@ -7,12 +7,10 @@ from flask import current_app
 from recruitment_watch.api.blueprint import SECURITY, bp
 from recruitment_watch.api.guards import json_response, public, requires
 from recruitment_watch.api.models import (
-    Compliance,
     EmployerOut,
     EmployerPage,
     EmployerQuery,
     LicenceVerification,
-    Sanction,
     VerifyQuery,
 )
 from recruitment_watch.api.pagination import page
@@ -59,20 +57,7 @@ def verify_licence(query: VerifyQuery):
         raise ApiProblem(
             422, "validation-error", str(exc), errors=[FieldError("query:country", "give the issuing country")]
         ) from exc
-    return json_response(
-        LicenceVerification(
-            licence_no=facts.licence_no,
-            country=facts.country,
-            agency_name=facts.agency_name,
-            licence_authority=facts.licence_authority,
-            status=facts.status,
-            licence_valid_from=facts.licence_valid_from,
-            licence_valid_to=facts.licence_valid_to,
-            valid_today=facts.valid_on_day,
-            sanctions=[Sanction.model_validate(sanction) for sanction in facts.sanctions],
-            compliance=Compliance(grade=facts.grade, risk_points=facts.risk_points, open_findings=facts.open_findings),
-        )
-    )
+    return json_response(LicenceVerification.model_validate(facts))
 
 
 @bp.get("/employers")

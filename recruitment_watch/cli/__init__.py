@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
     from recruitment_watch.cli.checks import agencies_group, checks_group, packs_group
     from recruitment_watch.cli.database import db_group
+    from recruitment_watch.cli.findings import findings_group
     from recruitment_watch.cli.keys import keys_group
     from recruitment_watch.cli.notifications import notifications_group
     from recruitment_watch.demo.command import demo_command
@@ -24,4 +25,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(agencies_group)
     app.cli.add_command(bench_group)
     app.cli.add_command(notifications_group)
+    app.cli.add_command(findings_group)
     app.cli.add_command(keys_group)

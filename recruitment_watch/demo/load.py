@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import Connection, Engine, func, select, text
 from sqlmodel import SQLModel
 
@@ -57,12 +58,16 @@ def _sqlite_value(value: Any) -> Any:
 
 
 def _temporal_columns(table: str) -> list[int]:
+    """Positions of the date and datetime columns (also behind a TypeDecorator such as SQLModel's UTCDateTime,
+    whose ``python_type`` is ``object``): the values the SQLite writer must store as the ORM does."""
     sa_table = SQLModel.metadata.tables[table]
-    return [
-        index
-        for index, column in enumerate(TABLE_COLUMNS[table])
-        if sa_table.c[column].type.python_type in (date, datetime)
-    ]
+    found = []
+    for index, column in enumerate(TABLE_COLUMNS[table]):
+        column_type = sa_table.c[column].type
+        storage = column_type.impl if isinstance(column_type, sa.TypeDecorator) else column_type
+        if isinstance(storage, sa.Date | sa.DateTime):
+            found.append(index)
+    return found
 
 
 def _write_sqlite(connection: Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:

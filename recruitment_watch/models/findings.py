@@ -49,6 +49,7 @@ class Finding(SQLModel, table=True):
             "(status IN ('open', 'agency_responded')) = (open_key IS NOT NULL)", name="open_key_iff_open"
         ),
         sa.CheckConstraint("status != 'dismissed' OR dismissed_reason IS NOT NULL", name="dismissal_has_reason"),
+        sa.CheckConstraint("(disclosed_at IS NULL) = (disclosed_text IS NULL)", name="disclosure_has_text"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -77,6 +78,11 @@ class Finding(SQLModel, table=True):
     verified_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     verified_at: datetime | None = None
     dismissed_reason: str | None = Field(default=None, max_length=1000)
+    # A finding about a complaint stays with the ministry: the accused agency learns of it only when an inspector
+    # puts it to the agency, and then reads only the inspector's words (never the complainant's identity or words).
+    disclosed_at: datetime | None = None
+    disclosed_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    disclosed_text: str | None = Field(default=None, max_length=2000)
     updated_at: datetime = Field(default_factory=utc_now, index=True, sa_column_kwargs={"onupdate": utc_now})
 
 

@@ -22,6 +22,10 @@ class Conflict(ServiceError):
     """The write would break a uniqueness or state rule (e.g. a duplicate licence number)."""
 
 
+class Forbidden(ServiceError):
+    """The actor may see the record but not do this to it (e.g. only an inspector discloses a finding)."""
+
+
 def _storable(text: str) -> str:
     """Text safe to echo and store: NUL and lone surrogates (e.g. from a hostile field name) shown as escapes."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .conftest import contract_body
+
 # Which record a path parameter names, and which tenant owns the record the matrix uses.
 OWNED_BY = {"contract_id": "agency_a", "payment_id": "agency_a", "finding_id": "agency_a", "complaint_id": "ngo"}
 PEER_OF = {"agency_a": "agency_b", "ngo": "ngo_b"}
@@ -90,3 +92,58 @@ def test_the_spec_is_openapi_3_1_and_the_docs_page_is_served(client):
     assert b"/api/v1/openapi.json" in docs.data
     problems = client.get("/api/v1/problems").get_json()
     assert {"type": "/api/v1/problems/not-found", "title": "Not found"}.items() <= problems[3].items()
+
+
+def test_a_complaint_finding_is_hidden_from_the_accused_agency_until_disclosed(app, client, world, runner):
+    """The accused agency must not learn that a worker complained, nor about what (retaliation risk)."""
+    from recruitment_watch.db import get_engine, unit_of_work
+    from recruitment_watch.models.vocab import Role
+    from recruitment_watch.services.access import users
+
+    client.post("/api/v1/contracts", json=contract_body(world.employer_id), headers=world.agency_a.headers)
+    filed = client.post(
+        "/api/v1/complaints",
+        json={"consent_recorded": True, "respondent_agency_id": world.agency_a.agency_id, "language": "ne",
+              "categories": ["harassment_violence"], "summary": "My supervisor beat me, said Ram Bahadur."},
+        headers=world.ngo.headers,
+    )  # fmt: skip
+    assert filed.status_code == 201, filed.get_json()
+    assert client.post("/api/v1/sweeps", headers=world.ministry.headers).status_code == 201
+    everything = client.get("/api/v1/findings", query_string={"limit": 200}, headers=world.ministry.headers)
+    [secret] = [f for f in everything.get_json()["items"] if f["criterion_id"] == "FL-005"]
+    assert secret["agency_id"] == world.agency_a.agency_id and secret["subject_type"] == "complaint"
+
+    def agency_view():
+        listed = client.get("/api/v1/findings", query_string={"limit": 200}, headers=world.agency_a.headers)
+        return [f for f in listed.get_json()["items"] if f["subject_type"] == "complaint"]
+
+    assert agency_view() == []
+    url = f"/api/v1/findings/{secret['id']}"
+    assert client.get(url, headers=world.agency_a.headers).status_code == 404
+    answer = client.post(url + "/response", json={"text": "Not true."}, headers=world.agency_a.headers)
+    assert answer.status_code == 404
+    public = client.get("/api/v1/agencies/verify", query_string={"licence_no": "NP-LIC-0001"}).get_json()
+    assert "critical" not in public["compliance"]["open_findings"]  # FL-005 is critical: not even counted
+
+    with unit_of_work(get_engine(app)) as session:
+        ministry = users.ensure_organisation("Department of Foreign Employment", None, "NP", session=session)
+        users.create_user("insp@gov.example", "Insp", Role.inspector, "pw", organisation=ministry, session=session)
+        users.create_user("staff@everest.example", "Staff", Role.agency, "pw",
+                          organisation=users.ensure_organisation("Everest Manpower", None, "NP", session=session),
+                          session=session)  # fmt: skip
+    words = "A worker reports violence at the worksite in Doha; explain your welfare checks."
+    refused = runner.invoke(args=["findings", "disclose", str(secret["id"]), "--by", "staff@everest.example",
+                                  "--text", words, "--yes"])  # fmt: skip
+    assert refused.exit_code == 2 and "only an inspector" in refused.output
+    assert agency_view() == []
+    done = runner.invoke(args=["findings", "disclose", str(secret["id"]), "--by", "insp@gov.example", "--text", words],
+                         input="y\n")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert f"finding {secret['id']} disclosed to agency {world.agency_a.agency_id}" in done.output
+
+    [seen] = agency_view()
+    assert (seen["id"], seen["message"], seen["evidence"]) == (secret["id"], words, {})
+    assert "Ram Bahadur" not in str(client.get(url, headers=world.agency_a.headers).get_json())
+    answered = client.post(url + "/response", json={"text": "We visited the site."}, headers=world.agency_a.headers)
+    assert answered.status_code == 200 and answered.get_json()["status"] == "agency_responded"
+    assert client.get(url, headers=world.agency_b.headers).status_code == 404

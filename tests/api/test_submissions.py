@@ -201,3 +201,79 @@ def test_a_write_while_a_long_sweep_holds_the_sqlite_database_is_503_and_can_be_
     retried = client.post("/api/v1/contracts", json=body, headers=headers)
     assert retried.status_code == 201 and count(busy, Contract) == 1
     get_engine(busy).dispose()
+
+
+def peer_references(app, world) -> tuple[int, int]:
+    """A job order and a sub-agent of agency B (ids that agency A must not be able to use)."""
+    from recruitment_watch.models import JobOrder, SubAgent
+
+    with unit_of_work(get_engine(app)) as session:
+        order = JobOrder(
+            employer_id=world.employer_id, agency_id=world.agency_b.agency_id, destination_country="QA",
+            job_title="Mason", quantity=10, wage_minor=140_000, wage_currency="QAR", approval_no="AP-B-1",
+        )  # fmt: skip
+        broker = SubAgent(agency_id=world.agency_b.agency_id, name="Broker of B", country="NP")
+        session.add_all([order, broker])
+        session.flush()
+        return order.id, broker.id
+
+
+def test_another_agencys_job_order_is_refused_exactly_like_a_missing_one(app, client, world):
+    foreign_order, _ = peer_references(app, world)
+    headers = world.agency_a.headers
+    answers = {
+        order_id: client.post(
+            "/api/v1/contracts",
+            json=contract_body(world.employer_id, f"CT-J-{order_id}", job_order_id=order_id),
+            headers=headers,
+        )  # fmt: skip
+        for order_id in (foreign_order, 2_000_000_000)
+    }
+    for order_id, answer in answers.items():
+        assert answer.status_code == 404, answer.get_json()
+        assert answer.get_json()["errors"] == [
+            {"field": "job_order_id", "message": f"job order {order_id} does not exist"}
+        ]
+    bulk = client.post(
+        "/api/v1/contracts/bulk",
+        json={"items": [contract_body(world.employer_id, "CT-J-OK"),
+                        contract_body(world.employer_id, "CT-J-B", job_order_id=foreign_order)]},
+        headers=headers,
+    ).get_json()  # fmt: skip
+    assert [r["status"] for r in bulk["results"]] == ["accepted", "rejected"]
+    assert bulk["results"][1]["errors"][0]["field"] == "job_order_id"
+    with unit_of_work(get_engine(app)) as session:
+        assert session.scalars(select(Contract.reference)).all() == ["CT-J-OK"]
+        assert session.scalars(select(Contract.job_order_id)).all() == [None]
+
+
+def test_another_agencys_sub_agent_is_refused_in_a_fee_payment_like_a_missing_one(app, client, world):
+    _, foreign_broker = peer_references(app, world)
+    headers = world.agency_a.headers
+    own = client.post("/api/v1/contracts", json=contract_body(world.employer_id, "CT-F-A"), headers=headers)
+    contract = own.get_json()["contract"]
+    payment = {
+        "worker_id": contract["worker_id"], "contract_id": contract["id"], "payee_type": "sub_agent",
+        "category": "recruitment_service_fee", "amount_minor": 100_000, "currency": "NPR", "paid_on": "2026-01-20",
+        "method": "cash",
+    }  # fmt: skip
+    for broker in (foreign_broker, 2_000_000_000):
+        answer = client.post("/api/v1/fee-payments", json={**payment, "sub_agent_id": broker}, headers=headers)
+        assert answer.status_code == 404, answer.get_json()
+        expected = [{"field": "sub_agent_id", "message": f"sub-agent {broker} does not exist"}]
+        assert answer.get_json()["errors"] == expected
+    assert count(app, FeePayment) == 0
+
+
+def test_a_constraint_error_that_reaches_the_edge_is_a_409_problem_not_a_500(app):
+    from sqlalchemy.exc import IntegrityError
+
+    def clash():
+        raise IntegrityError("INSERT …", {}, Exception("duplicate key value violates unique constraint"))
+
+    app.add_url_rule("/api/v1/_clash", "clash", clash)
+    answer = app.test_client().get("/api/v1/_clash")
+    assert answer.status_code == 409
+    assert answer.mimetype == "application/problem+json"
+    assert answer.get_json()["type"] == "/api/v1/problems/conflict"
+    assert "duplicate key" not in answer.get_data(as_text=True)  # no database detail leaks to the client

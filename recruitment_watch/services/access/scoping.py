@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlmodel import Session
 
 from recruitment_watch.models import Complaint, Contract, FeePayment, Finding
-from recruitment_watch.models.vocab import OrganisationKind
+from recruitment_watch.models.vocab import OrganisationKind, SubjectType
 from recruitment_watch.schemas.common import MAX_ID
 from recruitment_watch.services.access.actor import Actor
 from recruitment_watch.services.errors import NotFound
@@ -37,9 +37,20 @@ def payments_of(actor: Actor) -> Select:
     return _agency_scoped(select(FeePayment), FeePayment.agency_id, actor)
 
 
+def shown_to_agencies() -> ColumnElement[bool]:
+    """Findings an agency (or the public) may know of: all but complaint findings no inspector has disclosed."""
+    return or_(Finding.subject_type != SubjectType.complaint.value, Finding.disclosed_at.is_not(None))
+
+
 def findings_of(actor: Actor, *, status: str | None = None, severity: str | None = None) -> Select:
-    """Findings the actor may read, optionally of one status and one severity."""
+    """Findings the actor may read, optionally of one status and one severity.
+
+    An agency never sees a finding about a complaint until an inspector has disclosed it (casework.findings): the
+    accused agency must not learn that a worker complained, nor about what (a retaliation risk).
+    """
     query = _agency_scoped(select(Finding), Finding.agency_id, actor)
+    if not actor.sees_everything:
+        query = query.where(shown_to_agencies())
     if status:
         query = query.where(Finding.status == status)
     if severity:

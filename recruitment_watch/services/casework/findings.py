@@ -1,17 +1,24 @@
-"""Agencies answering findings about their own records; an inspector later verifies or dismisses the answer."""
+"""Agencies answering findings about their own records; an inspector later verifies or dismisses the answer.
+
+A finding about a complaint is the ministry's until an inspector discloses it to the accused agency with words of
+their choosing (``disclose_finding``); the agency then reads those words only (``as_seen_by``), never the
+complaint's evidence, and may answer it like any other finding.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from pydantic import Field
 from sqlmodel import Session
 
 from recruitment_watch.models import Finding
 from recruitment_watch.models.base import utc_now
-from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, FindingStatus
+from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, FindingStatus, Role, SubjectType
 from recruitment_watch.schemas.common import StrictInput
 from recruitment_watch.services.access import scoping
 from recruitment_watch.services.access.actor import Actor
-from recruitment_watch.services.errors import Conflict
+from recruitment_watch.services.errors import Conflict, Forbidden
 
 
 class FindingResponseInput(StrictInput):
@@ -32,3 +39,34 @@ def respond_to_finding(actor: Actor, finding_id: int, data: FindingResponseInput
     session.add(finding)
     session.flush()
     return finding
+
+
+class DisclosureInput(StrictInput):
+    """What the inspector puts to the agency: no complainant identity, no complainant words without consent."""
+
+    text: str = Field(min_length=10, max_length=2000)
+
+
+def disclose_finding(actor: Actor, finding_id: int, data: DisclosureInput, *, session: Session) -> Finding:
+    """Put a complaint finding to its agency, in the inspector's words. Only a ministry person (an inspector or
+    admin acting under their own login) decides; disclosing again replaces the words."""
+    if not (actor.sees_everything and actor.user_id is not None and actor.role in (Role.inspector, Role.admin)):
+        raise Forbidden("only an inspector, signed in as themselves, can put a complaint finding to an agency")
+    finding = scoping.finding_of(actor, finding_id, session=session)
+    if finding.subject_type != SubjectType.complaint.value:
+        raise Conflict(f"finding {finding.id} is not about a complaint; the agency already sees it", field="id")
+    finding.disclosed_at = utc_now()
+    finding.disclosed_by_user_id = actor.user_id
+    finding.disclosed_text = data.text
+    session.add(finding)
+    session.flush()
+    return finding
+
+
+def as_seen_by(actor: Actor, finding: Finding) -> dict[str, Any]:
+    """The finding's columns as ``actor`` may read them: for an agency, a disclosed complaint finding carries the
+    inspector's words as its message and no evidence."""
+    seen = {column.name: getattr(finding, column.name) for column in Finding.__table__.columns}
+    if not actor.sees_everything and finding.subject_type == SubjectType.complaint.value:
+        seen.update(message=finding.disclosed_text or "", evidence={})
+    return seen

@@ -16,14 +16,18 @@ from recruitment_watch.services.errors import Conflict, NotFound, ServiceError
 def record_fee_payment(data: FeePaymentInput | Mapping[str, Any], *, session: Session) -> FeePayment:
     """Add one payment, with its US-dollar equivalent on the payment date."""
     checked = FeePaymentInput.model_validate(data)
-    for model, row_id, field in (
-        (Worker, checked.worker_id, "worker_id"),
-        (Agency, checked.agency_id, "agency_id"),
-        (Contract, checked.contract_id, "contract_id"),
-        (SubAgent, checked.sub_agent_id, "sub_agent_id"),
-    ):
-        if row_id is not None and session.get(model, row_id) is None:
+    for model, row_id, field in ((Worker, checked.worker_id, "worker_id"), (Agency, checked.agency_id, "agency_id")):
+        if session.get(model, row_id) is None:
             raise NotFound(f"{model.__tablename__} {row_id} does not exist", field=field)
+    # The contract and the sub-agent must be the paying agency's own; another agency's is refused exactly like one
+    # that does not exist, so the answer reveals nothing about other agencies' ids.
+    for model, row_id, field, noun in (
+        (Contract, checked.contract_id, "contract_id", "contract"),
+        (SubAgent, checked.sub_agent_id, "sub_agent_id", "sub-agent"),
+    ):
+        row = session.get(model, row_id) if row_id is not None else None
+        if row_id is not None and (row is None or row.agency_id != checked.agency_id):
+            raise NotFound(f"{noun} {row_id} does not exist", field=field)
     if checked.contract_id is not None:
         contract = session.get(Contract, checked.contract_id)
         if contract.worker_id != checked.worker_id:

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from recruitment_watch import money
-from recruitment_watch.models import Agency, Contract, ContractVersion, Employer, Worker, WorkerIdentity
+from recruitment_watch.models import Agency, Contract, ContractVersion, Employer, JobOrder, Worker, WorkerIdentity
 from recruitment_watch.models.base import pack_list, utc_now
 from recruitment_watch.schemas.contracts import ContractInput, ContractVersionInput, WorkerInput
 from recruitment_watch.services.contracts.version_hash import version_sha256
@@ -96,6 +96,17 @@ def submit_contract(data: ContractInput | Mapping[str, Any], *, session: Session
     return store_contract(data, session=session)[0]
 
 
+def own_job_order(session: Session, agency_id: int, job_order_id: int | None) -> JobOrder | None:
+    """The agency's own job order ``job_order_id`` (None when none is given). Another agency's job order is refused
+    exactly like one that does not exist, so the answer reveals nothing about other agencies' ids."""
+    if job_order_id is None:
+        return None
+    job_order = session.get(JobOrder, job_order_id)
+    if job_order is None or job_order.agency_id != agency_id:
+        raise NotFound(f"job order {job_order_id} does not exist", field="job_order_id")
+    return job_order
+
+
 def store_contract(
     data: ContractInput | Mapping[str, Any], *, session: Session
 ) -> tuple[Contract, list[ContractVersion]]:
@@ -103,6 +114,7 @@ def store_contract(
     checked = ContractInput.model_validate(data)
     _require(session, Agency, checked.agency_id, "agency_id")
     _require(session, Worker, checked.worker_id, "worker_id")
+    own_job_order(session, checked.agency_id, checked.job_order_id)
     wanted = {checked.employer_id, *(terms.employer_id for terms in checked.versions)}
     names = dict(session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(wanted))).all())
     if checked.employer_id not in names:

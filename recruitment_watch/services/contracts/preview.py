@@ -16,9 +16,10 @@ from sqlmodel import Session
 
 from recruitment_watch import money
 from recruitment_watch.checks.evaluator import WouldBeFinding, evaluate_subject
-from recruitment_watch.models import Agency, Employer, JobOrder, Worker
+from recruitment_watch.models import Agency, Employer, Worker
 from recruitment_watch.models.base import utc_now
 from recruitment_watch.schemas.contracts import ContractInput
+from recruitment_watch.services.contracts.intake import own_job_order
 from recruitment_watch.services.criteria.packs import active_packs
 from recruitment_watch.services.criteria.subject_loader import (
     agency_licence,
@@ -68,7 +69,7 @@ def preview(
     for row, field in ((agency, "agency_id"), (worker, "worker_id")):
         if row is None:
             raise NotFound(f"{field.removesuffix('_id')} {getattr(checked, field)} does not exist", field=field)
-    job_order = session.get(JobOrder, checked.job_order_id) if checked.job_order_id else None
+    job_order = own_job_order(session, checked.agency_id, checked.job_order_id)
     today = utc_now().date()
     facts = contract_facts(_Draft(checked), job_order)
     signed = any(version.kind.value != "offer" for version in checked.versions)

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import Field, ValidationError, create_model
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from recruitment_watch.checks.evaluator import WouldBeFinding
@@ -211,4 +212,8 @@ def submit_bulk(items: Sequence[Any], submit: Callable[[Any], Any], *, session: 
         except Rejected as exc:
             savepoint.rollback()
             outcomes.append(ItemOutcome(index, errors=exc.errors))
+        except IntegrityError:  # a concurrent request stored the same record first: this item alone is refused
+            savepoint.rollback()
+            clash = FieldError(None, "a record with the same identity was stored at the same moment; send it again")
+            outcomes.append(ItemOutcome(index, errors=[clash]))
     return outcomes

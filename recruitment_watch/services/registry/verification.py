@@ -14,6 +14,7 @@ from sqlmodel import Session
 from recruitment_watch.checks.risk import RiskWeights
 from recruitment_watch.models import Agency, Finding, LicenceEvent
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, SANCTION_STATUSES, VALID_LICENCE_STATUSES
+from recruitment_watch.services.access.scoping import shown_to_agencies
 from recruitment_watch.services.errors import NotFound, ServiceError
 from recruitment_watch.services.oversight.risk import assess_agency
 
@@ -31,8 +32,15 @@ class Sanction:
 
 
 @dataclass(frozen=True)
+class Compliance:
+    grade: str
+    risk_points: float
+    open_findings: dict[str, int]
+
+
+@dataclass(frozen=True)
 class LicenceFacts:
-    """The public facts about one licence, as of ``on``."""
+    """The public facts about one licence, as of the day asked about (``valid_today`` is for that day)."""
 
     licence_no: str
     country: str
@@ -41,11 +49,9 @@ class LicenceFacts:
     status: str
     licence_valid_from: date | None
     licence_valid_to: date | None
-    valid_on_day: bool
+    valid_today: bool
     sanctions: list[Sanction]
-    grade: str
-    risk_points: float
-    open_findings: dict[str, int]
+    compliance: Compliance
 
 
 def licence_valid_on(agency: Agency, day: date) -> bool:
@@ -83,7 +89,7 @@ def verify_licence(
     open_counts = dict(
         session.execute(
             select(Finding.severity, func.count())
-            .where(Finding.agency_id == agency.id, Finding.status.in_(OPEN_FINDING_STATUSES))
+            .where(Finding.agency_id == agency.id, Finding.status.in_(OPEN_FINDING_STATUSES), shown_to_agencies())
             .group_by(Finding.severity)
         ).all()
     )
@@ -95,9 +101,7 @@ def verify_licence(
         status=agency.status,
         licence_valid_from=agency.licence_valid_from,
         licence_valid_to=agency.licence_valid_to,
-        valid_on_day=licence_valid_on(agency, on),
+        valid_today=licence_valid_on(agency, on),
         sanctions=[Sanction(e.status, e.decided_on, e.reason, e.legal_basis) for e in sanctions],
-        grade=risk.score.band,
-        risk_points=risk.score.points,
-        open_findings=open_counts,
+        compliance=Compliance(grade=risk.score.band, risk_points=risk.score.points, open_findings=open_counts),
     )

@@ -142,7 +142,7 @@ def _locked_sweep(
     started = time.perf_counter()
     run, last = _open_run(engine, packs, full=full, trigger=trigger, now=now)
     try:
-        with unit_of_work(engine) as session:
+        with unit_of_work(engine, writing=True) as session:
             tally = _judge_everything(session, strategy, run, packs, last, now)
             _finish_run(session, run, tally, strategy, now=now, started=started)
     except BaseException as exc:
@@ -160,7 +160,7 @@ def _open_run(
     engine: Engine, packs: list[Pack], *, full: bool, trigger: str, now: datetime
 ) -> tuple[CheckRun, CheckRun | None]:
     """Record the run as running (its own transaction) and return it with the last successful run, if any."""
-    with unit_of_work(engine) as session:
+    with unit_of_work(engine, writing=True) as session:
         last = _last_success(session)
         incremental = not full and last is not None
         run = CheckRun(
@@ -228,7 +228,7 @@ def _finish_run(
 
 def _record_failure(engine: Engine, run_id: int, exc: BaseException, *, started: float) -> None:
     """Record the run failed with its traceback, in a transaction of its own (the sweep's was rolled back)."""
-    with unit_of_work(engine) as session:
+    with unit_of_work(engine, writing=True) as session:
         failed = session.get(CheckRun, run_id)
         failed.status = RunStatus.failed.value
         failed.error = "".join(traceback.format_exception(exc))[-4000:]
