@@ -20,7 +20,7 @@ from recruitment_watch.paths import shipped_dir
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app. ``config`` (tests) overrides the instance file and ``RW_*`` environment variables."""
-    from recruitment_watch import api, cli, db, jobs, web
+    from recruitment_watch import api, cli, db, jobs, security_headers, web
     from recruitment_watch.config import (
         DEFAULTS,
         default_database_url,
@@ -34,7 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         title="recruitment_watch API",
         version="1.0.0",
         spec_path="/api/v1/openapi.json",
-        docs_path="/api/v1/docs",
+        docs_path=None,  # served by api.docs_page from the app itself (no CDN)
         instance_path=os.environ.get("RW_INSTANCE_PATH") or None,
         instance_relative_config=True,
         template_folder=str(shipped_dir("templates")),
@@ -53,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     refuse_unsafe(app.config)
 
     db.init_app(app)
+    security_headers.init_app(app)
     web.init_app(app)
     api.init_app(app)
     cli.init_app(app)

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 DEV_SECRET_KEY = "dev-not-secret"
+# Session and CSRF signing keys shorter than this are refused outside the tests.
+MIN_SECRET_KEY_BYTES = 32
 
 DEFAULTS: dict[str, Any] = {
     # Signs session cookies and CSRF tokens. Empty: a random key is made once and kept in <instance>/secret_key
@@ -129,9 +131,18 @@ def instance_secret_key(instance_path: str) -> str:
 
 
 def refuse_unsafe(config: Mapping[str, Any]) -> None:
-    """Refuse to run outside testing/debug with the development secret key."""
-    if config.get("SECRET_KEY") == DEV_SECRET_KEY and not (config.get("TESTING") or config.get("DEBUG")):
+    """Refuse to run outside the tests with the published development secret key or a key under 32 bytes
+    (debug mode included: a debug server reachable from a network signs sessions with it all the same)."""
+    if config.get("TESTING"):
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY:
         raise ConfigError(
-            "RW_SECRET_KEY is the development value; set RW_SECRET_KEY (or SECRET_KEY in instance/config.py) "
-            "to a long random string before serving, or run with --debug for local development."
+            "RW_SECRET_KEY is the published development value; set RW_SECRET_KEY (or SECRET_KEY in "
+            "instance/config.py) to a long random string, or leave it empty to have one made in the instance folder."
+        )
+    if len(key.encode()) < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"RW_SECRET_KEY is {len(key.encode())} bytes; use at least {MIN_SECRET_KEY_BYTES} random bytes "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'), or leave it empty."
         )

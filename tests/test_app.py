@@ -32,12 +32,19 @@ def test_default_database_is_sqlite_in_instance_folder(instance_path, monkeypatc
     assert app.config["DATABASE_URL"] == f"sqlite:///{instance_path}/recruitment_watch.sqlite3"
 
 
-def test_refuses_development_secret_key_outside_testing(instance_path, monkeypatch):
+def test_refuses_development_or_short_secret_key_outside_testing(instance_path, monkeypatch):
     monkeypatch.setenv("RW_INSTANCE_PATH", str(instance_path))
     monkeypatch.setenv("RW_SECRET_KEY", DEV_SECRET_KEY)
-    with pytest.raises(ConfigError, match="RW_SECRET_KEY"):
-        create_app({"DATABASE_URL": "sqlite://"})
-    assert create_app({"DEBUG": True, "DATABASE_URL": "sqlite://"}).config["SECRET_KEY"] == DEV_SECRET_KEY
+    for mode in ({}, {"DEBUG": True}):
+        with pytest.raises(ConfigError, match="published development value"):
+            create_app({**mode, "DATABASE_URL": "sqlite://"})
+    assert create_app({"TESTING": True, "DATABASE_URL": "sqlite://"}).config["SECRET_KEY"] == DEV_SECRET_KEY
+    for short in ("x", "a" * 31):
+        monkeypatch.setenv("RW_SECRET_KEY", short)
+        with pytest.raises(ConfigError, match=f"RW_SECRET_KEY is {len(short)} bytes; use at least 32"):
+            create_app({"DATABASE_URL": "sqlite://"})
+    monkeypatch.setenv("RW_SECRET_KEY", "k" * 32)
+    assert create_app({"DATABASE_URL": "sqlite://"}).config["SECRET_KEY"] == "k" * 32
 
 
 def test_secret_key_made_once_and_private(instance_path, monkeypatch):

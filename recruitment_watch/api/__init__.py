@@ -21,15 +21,17 @@ from recruitment_watch.api.problems import (
     from_validation_detail,
     problem_response,
 )
-from recruitment_watch.services.errors import ServiceError
+from recruitment_watch.services.errors import FieldError, ServiceError
 
 API_PREFIX = "/api/"
+# Below gunicorn's request-line limit (4,094 bytes), so an over-long API URL gets the API's own problem document.
+MAX_URL_BYTES = 2048
 BUSY_RETRY_AFTER_S = 30
 
 
 def init_app(app: APIFlask) -> None:
     """Register the API blueprint, error handling, rate limiting and the spec post-processing."""
-    from recruitment_watch.api import casework_views, public_views, submissions_views  # noqa: F401  (operations)
+    from recruitment_watch.api import casework_views, docs_page, public_views, submissions_views  # noqa: F401
     from recruitment_watch.api.blueprint import SECURITY, bp
     from recruitment_watch.api.openapi import finish_spec
     from recruitment_watch.api.rate_limit import limiter
@@ -43,12 +45,17 @@ def init_app(app: APIFlask) -> None:
     }
     app.config["RATELIMIT_STORAGE_URI"] = app.config["API_RATELIMIT_STORAGE_URI"]
     app.register_blueprint(bp)
+    app.register_blueprint(docs_page.bp)
     limiter.init_app(app)
     app.errorhandler(ApiProblem)(problem_response)
     app.errorhandler(ServiceError)(_service_error)
     app.errorhandler(OperationalError)(_database_busy)
     app.errorhandler(IntegrityError)(_integrity_error)
+    app.errorhandler(RecursionError)(_too_deep)
     app.error_processor(_http_error)
+    app.before_request(_url_not_too_long)
+    app.before_request(_json_bodies_only)
+    app.before_request(_single_query_values)
     app.spec_processor(finish_spec)
 
 
@@ -57,6 +64,45 @@ def _service_error(exc: ServiceError) -> Any:
     if not request.path.startswith(API_PREFIX):
         raise exc
     return problem_response(from_service_error(exc))
+
+
+def _url_not_too_long() -> Any:
+    """Refuse an API URL over ``MAX_URL_BYTES`` with a 414 problem before any work."""
+    if request.path.startswith(API_PREFIX) and len(request.full_path.encode()) > MAX_URL_BYTES:
+        return problem_response(ApiProblem(414, "uri-too-long", PROBLEM_TYPES["uri-too-long"][1]))
+    return None
+
+
+def _json_bodies_only() -> Any:
+    """Refuse an API body that is not declared JSON (415) before anything parses it."""
+    if (
+        request.path.startswith(API_PREFIX)
+        and request.method in ("POST", "PUT", "PATCH")
+        and (request.content_length or request.headers.get("Transfer-Encoding"))
+        and request.mimetype != "application/json"
+    ):
+        detail = f"send JSON with 'Content-Type: application/json' (got {request.mimetype or 'none'!r})"
+        return problem_response(ApiProblem(415, "unsupported-media-type", detail))
+    return None
+
+
+def _single_query_values() -> Any:
+    """Every query parameter of the API takes one value: a repeated one is refused (422), not half-read."""
+    if request.path.startswith(API_PREFIX):
+        repeated = sorted(name for name, values in request.args.lists() if len(values) > 1)
+        if repeated:
+            errors = [FieldError(f"query:{name}", "give this parameter once") for name in repeated]
+            return problem_response(
+                ApiProblem(422, "validation-error", f"repeated query parameter: {', '.join(repeated)}", errors=errors)
+            )
+    return None
+
+
+def _too_deep(exc: RecursionError) -> Any:
+    """A JSON body nested deeper than the parser's recursion allows: the client's error (400), not the server's."""
+    if not request.path.startswith(API_PREFIX):
+        raise exc
+    return problem_response(ApiProblem(400, "malformed-request", "the JSON body is nested too deeply"))
 
 
 def _integrity_error(exc: IntegrityError) -> Any:

@@ -1,12 +1,13 @@
 """What the API answers: response models (read from rows with ``from_attributes``) and query models.
 
-Input models are the service layer's (``schemas/``, ``services.submissions``, ``services.case_work``), all
+Input models are the service layer's (``schemas/``, ``services.contracts.submissions``, ``services.casework``), all
 ``extra="forbid"``. Every listed item carries ``updated_at`` so a client can sync incrementally.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
@@ -284,6 +285,9 @@ ComplaintPage = page_model(ComplaintOut, "ComplaintPage")
 EmployerPage = page_model(EmployerOut, "EmployerPage")
 
 
+ISO_DATE_START = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 class PageQuery(NoNulText):
     """Cursor pagination and incremental sync."""
 
@@ -293,7 +297,32 @@ class PageQuery(NoNulText):
     cursor: str | None = Field(
         default=None, pattern=r"^[0-9]{1,16}-[0-9]{1,18}$", description="next_cursor of the previous page"
     )
-    updated_since: datetime | None = Field(default=None, description="only items changed at or after this instant")
+    updated_since: datetime | None = Field(
+        default=None, description="only items changed at or after this instant (ISO 8601, with its UTC offset)"
+    )
+
+    @field_validator("updated_since", mode="before")
+    @classmethod
+    def _iso_instant(cls, value: Any) -> Any:
+        """An ISO 8601 text only: a bare number is not read as Unix time."""
+        if value is not None and not isinstance(value, str | datetime):
+            raise ValueError("give an ISO 8601 instant such as 2026-11-30T12:00:00Z")
+        if isinstance(value, str) and not ISO_DATE_START.match(value):
+            raise ValueError("give an ISO 8601 instant such as 2026-11-30T12:00:00Z")
+        return value
+
+    @field_validator("updated_since")
+    @classmethod
+    def _in_utc_range(cls, value: datetime | None) -> datetime | None:
+        """The instant in UTC; one that falls outside years 1-9999 once its offset is applied is refused."""
+        if value is None:
+            return None
+        if value.tzinfo is None:  # read as UTC, as before
+            return value.replace(tzinfo=UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError as exc:
+            raise ValueError("the instant is outside the years 1 to 9999 in UTC") from exc
 
 
 class FindingQuery(PageQuery):

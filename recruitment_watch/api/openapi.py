@@ -2,11 +2,13 @@
 
 APIFlask documents its own JSON error shape; ours is RFC 9457 ``application/problem+json``. Every operation gets
 the problem responses it can really give (and ``default`` for the rest), request bodies are marked required, and
-idempotent POSTs document the ``Idempotency-Key`` header.
+idempotent POSTs document the ``Idempotency-Key`` header. Component names are flat (``ContractOut``, not
+``ContractPage.ContractOut``), so standard client generators resolve every reference.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from recruitment_watch.api.guards import IDEMPOTENCY_PATTERN
@@ -29,6 +31,8 @@ DESCRIPTIONS = {
     "403": "The API key lacks the scope this operation needs",
     "404": "No such resource, or another organisation's",
     "409": "Conflicts with stored state (duplicate reference, closed finding, a sweep already running)",
+    "414": "The path and query exceed 2,048 bytes",
+    "415": "The body is not declared as JSON (Content-Type: application/json)",
     "422": "Invalid fields (errors[] names each one)",
     "429": "Rate limited (see Retry-After)",
     "503": "The database is busy with a long write such as a sweep; nothing changed (see Retry-After)",
@@ -42,8 +46,44 @@ def _problem_schemas() -> dict[str, Any]:
     return {"Problem": schema, **nested}
 
 
+def _with_refs_renamed(document: Any, renamed: dict[str, str]) -> Any:
+    text = json.dumps(document)
+    for old, new in renamed.items():
+        text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
+    return json.loads(text)
+
+
+def flat_component_names(spec: dict[str, Any]) -> dict[str, Any]:
+    """Rename the nested models APIFlask hoists as ``Parent.Child`` to ``Child`` (one component when the copies are
+    the same once their own references are renamed, ``ParentChild`` where they differ) and rewrite every ``$ref``."""
+    components = spec.get("components", {}).get("schemas", {})
+    dotted = sorted(name for name in components if "." in name)
+    if not dotted:
+        return spec
+    tentative = {name: name.rsplit(".", 1)[-1] for name in dotted}
+    flattened = _with_refs_renamed(components, tentative)
+    final: dict[str, str] = {}
+    kept: dict[str, Any] = {name: schema for name, schema in flattened.items() if "." not in name}
+    for name in dotted:
+        child = tentative[name]
+        if child not in kept:
+            kept[child] = flattened[name]
+            final[name] = child
+        elif kept[child] == flattened[name]:
+            final[name] = child
+        else:
+            final[name] = name.replace(".", "")
+    spec = _with_refs_renamed(spec, final)
+    schemas = spec["components"]["schemas"]
+    for name in dotted:
+        schemas.setdefault(final[name], schemas[name])
+        del schemas[name]
+    return spec
+
+
 def finish_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    """Rewrite error responses as problem documents; require bodies; document Idempotency-Key."""
+    """Rewrite error responses as problem documents; require bodies; document Idempotency-Key; flat names."""
+    spec = flat_component_names(spec)
     components = spec.setdefault("components", {}).setdefault("schemas", {})
     components.update(_problem_schemas())
     for name in ("HTTPError", "ValidationError"):
@@ -55,14 +95,14 @@ def finish_spec(spec: dict[str, Any]) -> dict[str, Any]:
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer":
                     parameter["schema"].update(minimum=1, maximum=MAX_ID)
-            codes = {"400", "default"}
+            codes = {"400", "414", "default"}
             if operation.get("security"):
                 codes |= {"401", "403"}
             if "{" in path or path.endswith("/verify"):
                 codes.add("404")
             if "requestBody" in operation:
                 operation["requestBody"]["required"] = True
-                codes |= {"404", "409", "422", "503"}
+                codes |= {"404", "409", "415", "422", "503"}
                 if method == "post" and not path.endswith("/response"):
                     operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
             if any(p.get("in") == "query" for p in operation.get("parameters", [])):

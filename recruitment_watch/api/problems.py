@@ -45,6 +45,7 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
         "A long write (such as a compliance sweep recording findings) holds the database; the request changed "
         "nothing. Retry after the number of seconds in Retry-After.",
     ),
+    "uri-too-long": ("URI too long", "The path and query exceed 2,048 bytes; page with the cursor, filter less."),
 }
 SLUG_BY_STATUS = {
     400: "malformed-request",
@@ -54,6 +55,7 @@ SLUG_BY_STATUS = {
     405: "method-not-allowed",
     409: "conflict",
     413: "payload-too-large",
+    414: "uri-too-long",
     415: "unsupported-media-type",
     422: "validation-error",
     429: "rate-limited",

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import Field, model_validator
 
 from recruitment_watch.models.vocab import LicenceStatus
-from recruitment_watch.schemas.common import CountryCode, Reference, ShortText, StrictInput
+from recruitment_watch.schemas.common import CountryCode, Reference, Sector, ShortText, StrictInput
 
 
 class AgencyInput(StrictInput):
@@ -49,5 +49,5 @@ class EmployerInput(StrictInput):
     name: ShortText
     registration_no: Reference
     country: CountryCode
-    sector: ShortText
+    sector: Sector
     address: str | None = Field(default=None, max_length=500)

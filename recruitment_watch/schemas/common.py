@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import types
+import unicodedata
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 
 from recruitment_watch.money import SUPPORTED_CURRENCIES
 
@@ -17,8 +20,37 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 CurrencyCode = Literal[tuple(sorted(SUPPORTED_CURRENCIES))]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 IscoCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,4}$")]
+# Characters an identifier never holds: controls, invisible formatting (zero-width spaces, bidi marks), private use,
+# surrogates, line and paragraph separators. "X\u200b" would otherwise be a second reference that prints as "X".
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+
+
+def _identifier(value: str) -> str:
+    """An identifier (reference, licence or registration number) in NFC, with no invisible characters."""
+    value = unicodedata.normalize("NFC", value)
+    if any(unicodedata.category(char) in INVISIBLE_CATEGORIES for char in value):
+        raise ValueError("must not contain control or invisible characters (zero-width spaces, bidi marks)")
+    return value
+
+
+def _identifier_of(max_length: int) -> Any:
+    return Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length), AfterValidator(_identifier)
+    ]
+
+
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Reference = _identifier_of(64)
+# As long as their columns (worker.reference, contract.reference, contract/employer sector): an input the API
+# accepts must fit the database on both engines (tests/test_input_lengths.py holds every field to its column).
+WorkerReference = _identifier_of(32)
+ContractReference = _identifier_of(40)
+Sector = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+# A code inside a stored list (lists are stored comma-separated): no comma, bounded length.
+ListCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[^,]+$")]
+# Dates outside these are typing errors (a birth date of 9999-12-31), not records.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
 
 
 def _contains_nul(value: Any) -> bool:
@@ -42,7 +74,43 @@ class NoNulText(BaseModel):
         return value
 
 
+def _json_type_problem(annotation: Any, value: Any) -> str | None:
+    """Why ``value`` is not the JSON type ``annotation`` wants (numbers as numbers, booleans as booleans, dates as
+    text), or None. Pydantic's lax mode would read ``true`` as 1, ``"100"`` as 100 and ``0.5`` as a time."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        options = [arg for arg in get_args(annotation) if arg is not type(None)]
+        if value is None and len(options) < len(get_args(annotation)):
+            return None
+        problems = [_json_type_problem(option, value) for option in options]
+        return None if None in problems else problems[0]
+    if annotation is bool:
+        return None if isinstance(value, bool) else "must be true or false"
+    if annotation is int:
+        return None if isinstance(value, int) and not isinstance(value, bool) else "must be a whole number"
+    if annotation is float:
+        return None if isinstance(value, int | float) and not isinstance(value, bool) else "must be a number"
+    if annotation is date:
+        return None if isinstance(value, str | date) and not isinstance(value, datetime) else "must be a date"
+    return None
+
+
 class StrictInput(NoNulText):
-    """Base of every input model: unknown fields are errors, strings are stripped, NUL characters refused."""
+    """Base of every input model: unknown fields are errors, strings are stripped, NUL characters refused, JSON
+    types strict (no number read from text or a boolean), dates plausible."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strict_json_types(cls, value: Any, info: ValidationInfo) -> Any:
+        problem = _json_type_problem(cls.model_fields[info.field_name].annotation, value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plausible_dates(cls, value: Any) -> Any:
+        if isinstance(value, date) and not isinstance(value, datetime) and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise ValueError(f"must be between {EARLIEST_DATE} and {LATEST_DATE}")
+        return value

@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from recruitment_watch import money
 from recruitment_watch.models.vocab import DocumentHolder, Payer, Sex, VersionKind, WagePeriod
 from recruitment_watch.schemas.common import (
     MAX_AMOUNT_MINOR,
     MAX_ID,
+    ContractReference,
     CountryCode,
     CurrencyCode,
     IscoCode,
     LanguageCode,
-    Reference,
+    ListCode,
+    Sector,
     ShortText,
     StrictInput,
+    WorkerReference,
 )
 
 
 class WorkerInput(StrictInput):
     """A worker: the facts checks need, and identifying data that is stored apart."""
 
-    reference: Reference
+    reference: WorkerReference
     nationality: CountryCode
     sex: Sex = Sex.undisclosed
     date_of_birth: date | None = None
@@ -37,6 +40,13 @@ class WorkerInput(StrictInput):
     full_name: ShortText
     passport_no: str | None = Field(default=None, max_length=32)
     phone: str | None = Field(default=None, max_length=40)
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _born_already(cls, value: date | None) -> date | None:
+        if value is not None and value > date.today():
+            raise ValueError("a date of birth cannot be in the future")
+        return value
 
 
 class ContractVersionInput(StrictInput):
@@ -68,7 +78,7 @@ class ContractVersionInput(StrictInput):
     employer_id: int = Field(gt=0, le=MAX_ID)
     return_ticket_by: Payer | None = None
     recruitment_costs_borne_by: Payer | None = None
-    deductions: list[str] = Field(default_factory=list, max_length=20)
+    deductions: list[ListCode] = Field(default_factory=list, max_length=20)
     languages: list[LanguageCode] = Field(default_factory=list, max_length=10)
     signed_on: date | None = None
     copy_given_to_worker: bool = False
@@ -89,14 +99,14 @@ class ContractVersionInput(StrictInput):
 class ContractInput(StrictInput):
     """A contract with at least one version, in the order the versions were agreed."""
 
-    reference: Reference
+    reference: ContractReference
     agency_id: int = Field(gt=0, le=MAX_ID)
     employer_id: int = Field(gt=0, le=MAX_ID)
     worker_id: int = Field(gt=0, le=MAX_ID)
     job_order_id: int | None = Field(default=None, gt=0, le=MAX_ID)
     origin_country: CountryCode
     destination_country: CountryCode
-    sector: ShortText
+    sector: Sector
     isco_code: IscoCode | None = None
     departure_on: date | None = None
     deployed: bool = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -277,3 +278,62 @@ def test_a_constraint_error_that_reaches_the_edge_is_a_409_problem_not_a_500(app
     assert answer.mimetype == "application/problem+json"
     assert answer.get_json()["type"] == "/api/v1/problems/conflict"
     assert "duplicate key" not in answer.get_data(as_text=True)  # no database detail leaks to the client
+
+
+def test_input_the_spec_allows_never_answers_500(client, world):
+    headers = world.agency_a.headers
+    long_worker = contract_body(world.employer_id, "CT-LONG-1")
+    long_worker["worker"]["reference"] = "W" * 33
+    answer = client.post("/api/v1/contracts", json=long_worker, headers=headers)
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"][0]["field"] in ("worker.reference", "worker.WorkerInput.reference")
+    bulk = client.post(
+        "/api/v1/contracts/bulk", json={"items": [contract_body(world.employer_id, "CT-LONG-2"), long_worker]},
+        headers=headers,
+    ).get_json()  # fmt: skip
+    assert [r["status"] for r in bulk["results"]] == ["accepted", "rejected"]
+    for instant in ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "0.5", "1700000000"):
+        listed = client.get("/api/v1/contracts", query_string={"updated_since": instant}, headers=headers)
+        assert listed.status_code == 422, (instant, listed.get_json())
+        assert listed.get_json()["errors"][0]["field"] == "query:updated_since"
+    naive = client.get("/api/v1/contracts", query_string={"updated_since": "2000-01-01T00:00:00"}, headers=headers)
+    assert [item["reference"] for item in naive.get_json()["items"]] == ["CT-LONG-2"]  # read as UTC
+    deep = "[" * 100_000 + "]" * 100_000
+    nested = client.post("/api/v1/contracts", data=deep, content_type="application/json", headers=headers)
+    assert nested.status_code == 400 and nested.mimetype == "application/problem+json"
+    assert nested.get_json()["type"] == "/api/v1/problems/malformed-request"
+
+
+def test_lax_input_is_refused_field_by_field(client, world):
+    headers = world.agency_a.headers
+
+    def post(body, **extra):
+        return client.post("/api/v1/contracts", json=body, headers=headers, **extra)
+
+    def field_of(answer):
+        assert answer.status_code == 422, answer.get_json()
+        return answer.get_json()["errors"][0]["field"]
+
+    as_text = client.post(
+        "/api/v1/contracts", data=json.dumps(contract_body(world.employer_id, "CT-TXT")), headers=headers,
+        content_type="text/plain",
+    )  # fmt: skip
+    assert as_text.status_code == 415 and as_text.get_json()["type"] == "/api/v1/problems/unsupported-media-type"
+    for wage in (True, "140000", 1400.5):
+        body = contract_body(world.employer_id, "CT-LAX-1")
+        body["versions"][0]["basic_wage_minor"] = wage
+        assert field_of(post(body)) == "versions.0.basic_wage_minor", wage
+    for reference in ("X\u200b", "\u200b\u200b", "AB\u202eC"):
+        assert field_of(post(contract_body(world.employer_id, reference))) == "reference", repr(reference)
+    born = contract_body(world.employer_id, "CT-LAX-2")
+    born["worker"]["date_of_birth"] = "9999-12-31"
+    assert field_of(post(born)).endswith("date_of_birth")
+    comma = contract_body(world.employer_id, "CT-LAX-3")
+    comma["versions"][0]["deductions"] = ["food,housing"]
+    assert field_of(post(comma)) == "versions.0.deductions.0"
+    composed = post(contract_body(world.employer_id, "CT-Caf\u00e9"))
+    decomposed = post(contract_body(world.employer_id, "CT-Cafe\u0301"))
+    assert composed.status_code == 201 and composed.get_json()["contract"]["reference"] == "CT-Caf\u00e9"
+    assert decomposed.status_code == 409  # NFC: the same reference, not a second one that prints alike
+    repeated = client.get("/api/v1/contracts?limit=1&limit=2", headers=headers)
+    assert field_of(repeated) == "query:limit"
