@@ -121,11 +121,38 @@ def test_demo_rows_read_back_through_the_models(clean_engine):
     """Bulk-written rows (raw executemany / COPY) must look exactly like ORM-written ones."""
     from recruitment_watch.db import new_session
 
-    load_demo(clean_engine, contracts=50, seed=SEED, password="pw")
+    load_demo(clean_engine, contracts=300, seed=SEED, password="pw")
     with new_session(clean_engine) as session:
         version = session.scalars(select(ContractVersion).order_by(ContractVersion.id)).first()
-        complaint = session.scalars(select(Complaint)).first()
+        complaint = session.scalars(select(Complaint).order_by(Complaint.id)).first()
         contract = session.scalars(select(Contract).order_by(Contract.id)).first()
     assert version.created_at.tzinfo is not None and version.kind == "offer"
     assert contract.updated_at.utcoffset().total_seconds() == 0
-    assert complaint is None or complaint.received_at.tzinfo is not None
+    assert complaint is not None and complaint.received_at.utcoffset().total_seconds() == 0
+
+
+def test_demo_stores_dates_and_times_as_the_orm_does(clean_engine):
+    """On SQLite dates and times are text: the loader must write the ORM's form, or comparisons (cursor paging,
+    ``updated_at >= ?``) silently miss rows. It once wrote UTCDateTime columns with a ``+00:00`` suffix."""
+    import re
+
+    from recruitment_watch.demo.load import _temporal_columns
+    from recruitment_watch.demo.rows import TABLE_COLUMNS
+
+    if clean_engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL stores timestamptz and date values, not text")
+    load_demo(clean_engine, contracts=300, seed=SEED, password="pw")
+    orm_datetime = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$")
+    orm_date = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+    checked = 0
+    with clean_engine.connect() as connection:
+        for table, columns in TABLE_COLUMNS.items():
+            for index in _temporal_columns(table):
+                column = columns[index]
+                stored = connection.exec_driver_sql(
+                    f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL LIMIT 50"
+                ).scalars().all()
+                shape = orm_datetime if column.endswith("_at") else orm_date
+                assert all(shape.match(value) for value in stored), (table, column, stored[:3])
+                checked += len(stored)
+    assert checked > 500

@@ -41,6 +41,20 @@ def bench_sweep(contracts: int, sample: int, seed: int, database_url: str | None
                 cluster.stop()
 
 
+@bench_group.command("verify")
+@click.option("--contracts", default=100_000, show_default=True, type=click.IntRange(1, 5_000_000))
+@click.option("--requests", default=500, show_default=True, type=click.IntRange(20, 1_000_000))
+@click.option("--seed", default=2026, show_default=True, type=int)
+def bench_verify(contracts: int, requests: int, seed: int) -> None:
+    """Public licence verification of the biggest agency: computed anew (baseline) against remembered, p50/p95."""
+    from recruitment_watch.devtools.bench_verify import run_verify_benchmark
+
+    with tempfile.TemporaryDirectory(prefix="rw-bench-") as folder:
+        url = f"sqlite:///{folder}/bench.sqlite3"
+        click.echo(f"benchmark: public licence verification, {contracts} contracts on sqlite")
+        run_verify_benchmark(url, contracts=contracts, requests=requests, seed=seed, echo=click.echo)
+
+
 @bench_group.command("api")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn -w")
 @click.option("--seconds", default=20.0, show_default=True, type=click.FloatRange(1, 600), help="Per phase, at most.")

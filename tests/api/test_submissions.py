@@ -337,3 +337,19 @@ def test_lax_input_is_refused_field_by_field(client, world):
     assert decomposed.status_code == 409  # NFC: the same reference, not a second one that prints alike
     repeated = client.get("/api/v1/contracts?limit=1&limit=2", headers=headers)
     assert field_of(repeated) == "query:limit"
+
+
+def test_an_idempotency_key_used_on_one_endpoint_is_refused_on_another(app, client, world):
+    headers = {**world.agency_a.headers, "Idempotency-Key": "one-key"}
+    first = client.post("/api/v1/contracts", json=contract_body(world.employer_id, "CT-K-1"), headers=headers)
+    contract = first.get_json()["contract"]
+    payment = {
+        "worker_id": contract["worker_id"], "contract_id": contract["id"], "payee_type": "agency",
+        "category": "recruitment_service_fee", "amount_minor": 100, "currency": "NPR", "paid_on": "2026-01-20",
+        "method": "cash",
+    }  # fmt: skip
+    elsewhere = client.post("/api/v1/fee-payments", json=payment, headers=headers)
+    assert elsewhere.status_code == 422
+    assert elsewhere.get_json()["type"] == "/api/v1/problems/idempotency-key-reused"
+    assert "POST /api/v1/contracts" in elsewhere.get_json()["detail"]
+    assert count(app, FeePayment) == 0

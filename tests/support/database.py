@@ -11,10 +11,14 @@ from sqlmodel import SQLModel
 
 
 def wipe(engine: Engine) -> None:
-    """Delete every row (children first) so the next test starts from an empty database."""
+    """Delete every row (children first) so the next test starts from an empty database, and forget the public
+    grades remembered for the rows deleted."""
+    from recruitment_watch.services.registry.public_grade import MEMORY
+
     with engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
+    MEMORY.clear()
 
 
 @contextmanager

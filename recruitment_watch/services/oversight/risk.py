@@ -43,12 +43,13 @@ def assess_agency(
         raise NotFound(f"agency {agency_id} does not exist", field="agency_id")
     findings = [
         OpenFinding(criterion_id, severity)
-        for criterion_id, severity in session.execute(
-            select(Finding.criterion_id, Finding.severity).where(
-                Finding.agency_id == agency_id, Finding.status.in_(OPEN_FINDING_STATUSES)
-            )
+        for criterion_id, severity, count in session.execute(
+            select(Finding.criterion_id, Finding.severity, func.count())
+            .where(Finding.agency_id == agency_id, Finding.status.in_(OPEN_FINDING_STATUSES))
+            .group_by(Finding.criterion_id, Finding.severity)
         )
-    ]
+        for _ in range(count)
+    ]  # counted in SQL: an agency with 16,000 contracts has tens of thousands of open findings
     year_ago = on - timedelta(days=365)
     substantiated = session.scalar(
         select(func.count()).where(Complaint.respondent_agency_id == agency_id, Complaint.substantiated.is_(True))

@@ -8,15 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from recruitment_watch.checks.risk import RiskWeights
-from recruitment_watch.models import Agency, Finding, LicenceEvent
-from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, SANCTION_STATUSES, VALID_LICENCE_STATUSES
-from recruitment_watch.services.access.scoping import shown_to_agencies
+from recruitment_watch.models import Agency, LicenceEvent
+from recruitment_watch.models.vocab import SANCTION_STATUSES, VALID_LICENCE_STATUSES
 from recruitment_watch.services.errors import NotFound, ServiceError
-from recruitment_watch.services.oversight.risk import assess_agency
+from recruitment_watch.services.registry.public_grade import public_grade
 
 
 class AmbiguousLicence(ServiceError):
@@ -85,14 +84,7 @@ def verify_licence(
         .where(LicenceEvent.agency_id == agency.id, LicenceEvent.status.in_([s.value for s in SANCTION_STATUSES]))
         .order_by(LicenceEvent.decided_on.desc())
     ).all()
-    risk = assess_agency(agency.id, session=session, on=on, weights=weights, record=False)
-    open_counts = dict(
-        session.execute(
-            select(Finding.severity, func.count())
-            .where(Finding.agency_id == agency.id, Finding.status.in_(OPEN_FINDING_STATUSES), shown_to_agencies())
-            .group_by(Finding.severity)
-        ).all()
-    )
+    grade = public_grade(agency.id, on=on, weights=weights, session=session)
     return LicenceFacts(
         licence_no=agency.licence_no,
         country=agency.country,
@@ -103,5 +95,5 @@ def verify_licence(
         licence_valid_to=agency.licence_valid_to,
         valid_today=licence_valid_on(agency, on),
         sanctions=[Sanction(e.status, e.decided_on, e.reason, e.legal_basis) for e in sanctions],
-        compliance=Compliance(grade=risk.score.band, risk_points=risk.score.points, open_findings=open_counts),
+        compliance=Compliance(grade=grade.grade, risk_points=grade.risk_points, open_findings=grade.open_findings),
     )

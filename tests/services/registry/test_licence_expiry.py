@@ -117,3 +117,25 @@ def test_suspended_or_banned_agencies_are_not_expired_over_their_sanction(app, r
     assert "licences near expiry: 0 (warnings sent: 0), expired: 0" in run_on(runner, "2027-01-05")
     with unit_of_work(get_engine(app)) as session:
         assert session.get(Agency, agency["id"]).status == "suspended"
+
+
+@pytest.mark.parametrize("days_left", [60, 30, 7])
+def test_each_warning_is_sent_on_its_threshold_day_not_a_day_before(app, runner, agency, days_left):
+    """One day either side of every configured threshold (60, 30, 7 days before the last valid day)."""
+    from datetime import timedelta
+
+    last_valid = date(2026, 12, 31)
+    day_before = (last_valid - timedelta(days=days_left + 1)).isoformat()
+    on_the_day = (last_valid - timedelta(days=days_left)).isoformat()
+    day_after = (last_valid - timedelta(days=days_left - 1)).isoformat()
+    previous = {60: None, 30: 60, 7: 30}[days_left]
+    if previous is not None:  # the earlier warning is out already, as it would be
+        run_on(runner, (last_valid - timedelta(days=previous)).isoformat())
+    already = len(notices(app, agency["user"]))
+    run_on(runner, day_before)
+    assert len(notices(app, agency["user"])) == already, f"a warning {days_left + 1} days before"
+    run_on(runner, on_the_day)
+    sent = notices(app, agency["user"])
+    assert len(sent) == already + 1 and f"{days_left} days left" in sent[-1][1]
+    run_on(runner, day_after)
+    assert len(notices(app, agency["user"])) == already + 1  # once per threshold

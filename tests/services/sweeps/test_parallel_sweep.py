@@ -139,21 +139,24 @@ def _alive(pid: int) -> bool:
 def test_a_killed_parallel_sweep_writes_nothing_and_leaves_no_worker_behind(demo, database_url):
     code = (
         "import multiprocessing, sys, time\n"
+        "from sqlalchemy import text\n"
         "from recruitment_watch.db import make_engine\n"
         "from recruitment_watch.services.sweeps.sql_strategy import SqlStrategy\n"
         "from recruitment_watch.services.sweeps.run import run_sweep\n"
         "original = SqlStrategy._write\n"
-        "def slow(*args, **kwargs):\n"
-        "    original(*args, **kwargs)\n"
+        "def slow(session, *args, **kwargs):\n"
+        "    original(session, *args, **kwargs)\n"
         "    if multiprocessing.active_children():  # a chunk the workers judged (agencies are judged here)\n"
-        "        print('wrote a batch', flush=True)\n"
+        "        written = session.execute(text('SELECT count(*) FROM finding')).scalar()\n"
+        "        print(f'wrote a batch: {written} findings', flush=True)\n"
         "        time.sleep(60)\n"
         "SqlStrategy._write = staticmethod(slow)\n"
         "strategy = SqlStrategy(workers=2, parallel_min_contracts=1, partition_contracts=150)\n"
         "run_sweep(make_engine(sys.argv[1]), strategy, full=True)\n"
     )
     with subprocess.Popen([sys.executable, "-c", code, database_url], stdout=subprocess.PIPE, text=True) as sweeping:
-        assert sweeping.stdout.readline().strip() == "wrote a batch"
+        said = sweeping.stdout.readline().strip()  # findings exist in the sweep's uncommitted transaction
+        assert said.startswith("wrote a batch: ") and int(said.rsplit(" ", 2)[1]) > 0, said
         with open(f"/proc/{sweeping.pid}/task/{sweeping.pid}/children") as children:
             workers = [int(pid) for pid in children.read().split()]
         sweeping.send_signal(signal.SIGKILL)

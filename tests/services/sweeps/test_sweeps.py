@@ -98,14 +98,16 @@ def test_incremental_run_judges_only_changed_subjects(engine, one_bad_contract, 
 
 SLOW_SWEEP = (
     "import sys, time\n"
+    "from sqlalchemy import text\n"
     "from recruitment_watch.db import make_engine\n"
     "from recruitment_watch.services.sweeps.sql_strategy import SqlStrategy\n"
     "from recruitment_watch.services.sweeps.run import run_sweep\n"
     "from recruitment_watch.services.sweeps.strategies import strategy_named\n"
     "original = SqlStrategy._write\n"
-    "def slow(*args, **kwargs):\n"
-    "    original(*args, **kwargs)\n"
-    "    print('wrote a batch', flush=True)\n"
+    "def slow(session, *args, **kwargs):\n"
+    "    original(session, *args, **kwargs)\n"
+    "    written = session.execute(text('SELECT count(*) FROM finding')).scalar()  # in its own transaction\n"
+    "    print(f'wrote a batch: {written} findings', flush=True)\n"
     "    time.sleep(60)\n"
     "SqlStrategy._write = staticmethod(slow)\n"
     "run_sweep(make_engine(sys.argv[1]), strategy_named('sql'), full=True)\n"
@@ -114,12 +116,14 @@ SLOW_SWEEP = (
 
 @contextmanager
 def sweeping_elsewhere(database_url: str) -> Iterator[subprocess.Popen]:
-    """A full sweep in another process, stopped after writing its first batch; killed (-9) on leaving."""
+    """A full sweep in another process, stopped after writing its first batch (findings exist in its transaction,
+    uncommitted); killed (-9) on leaving."""
     with subprocess.Popen(
         [sys.executable, "-c", SLOW_SWEEP, database_url], stdout=subprocess.PIPE, text=True, env={**os.environ}
     ) as process:
         try:
-            assert process.stdout.readline().strip() == "wrote a batch"
+            said = process.stdout.readline().strip()
+            assert said.startswith("wrote a batch: ") and int(said.rsplit(" ", 2)[1]) > 0, said
             yield process
         finally:
             process.send_signal(signal.SIGKILL)
