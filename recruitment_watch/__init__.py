@@ -1,7 +1,7 @@
 """recruitment_watch: fair-recruitment monitoring and compliance.
 
-``create_app`` wires config → database → web → API → CLI → jobs; ``main`` is the ``recruitment-watch`` command.
-This module is the one place that knows every edge. Nothing runs at import: no engine, no scheduler, no settings.
+``create_app`` wires config → database → web → API → CLI → jobs → dev tools; ``main`` is the
+``recruitment-watch`` command. This module is the one place that knows every edge. Nothing runs at import: no engine, no scheduler, no settings.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from recruitment_watch.paths import shipped_dir
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app. ``config`` (tests) overrides the instance file and ``RW_*`` environment variables."""
-    from recruitment_watch import api, cli, db, jobs, security_headers, web
+    from recruitment_watch import api, cli, db, devtools, jobs, security_headers, web
     from recruitment_watch.config import (
         DEFAULTS,
         default_database_url,
@@ -58,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
+    devtools.init_app(app)
     return app
 
 

@@ -16,14 +16,12 @@ def init_app(app: Flask) -> None:
     from recruitment_watch.cli.keys import keys_group
     from recruitment_watch.cli.notifications import notifications_group
     from recruitment_watch.demo.command import demo_command
-    from recruitment_watch.devtools.command import bench_group
 
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(packs_group)
     app.cli.add_command(checks_group)
     app.cli.add_command(agencies_group)
-    app.cli.add_command(bench_group)
     app.cli.add_command(notifications_group)
     app.cli.add_command(findings_group)
     app.cli.add_command(keys_group)

@@ -204,6 +204,15 @@ def test_a_write_while_a_long_sweep_holds_the_sqlite_database_is_503_and_can_be_
     get_engine(busy).dispose()
 
 
+def payment_body(contract: dict, **overrides) -> dict:
+    """A JSON body for POST /api/v1/fee-payments on ``contract`` (as the API answered it)."""
+    return {
+        "worker_id": contract["worker_id"], "contract_id": contract["id"], "payee_type": "agency",
+        "category": "recruitment_service_fee", "amount_minor": 100, "currency": "NPR", "paid_on": "2026-01-20",
+        "method": "cash", **overrides,
+    }  # fmt: skip
+
+
 def peer_references(app, world) -> tuple[int, int]:
     """A job order and a sub-agent of agency B (ids that agency A must not be able to use)."""
     from recruitment_watch.models import JobOrder, SubAgent
@@ -253,11 +262,7 @@ def test_another_agencys_sub_agent_is_refused_in_a_fee_payment_like_a_missing_on
     headers = world.agency_a.headers
     own = client.post("/api/v1/contracts", json=contract_body(world.employer_id, "CT-F-A"), headers=headers)
     contract = own.get_json()["contract"]
-    payment = {
-        "worker_id": contract["worker_id"], "contract_id": contract["id"], "payee_type": "sub_agent",
-        "category": "recruitment_service_fee", "amount_minor": 100_000, "currency": "NPR", "paid_on": "2026-01-20",
-        "method": "cash",
-    }  # fmt: skip
+    payment = payment_body(contract, payee_type="sub_agent", amount_minor=100_000)
     for broker in (foreign_broker, 2_000_000_000):
         answer = client.post("/api/v1/fee-payments", json={**payment, "sub_agent_id": broker}, headers=headers)
         assert answer.status_code == 404, answer.get_json()
@@ -343,11 +348,7 @@ def test_an_idempotency_key_used_on_one_endpoint_is_refused_on_another(app, clie
     headers = {**world.agency_a.headers, "Idempotency-Key": "one-key"}
     first = client.post("/api/v1/contracts", json=contract_body(world.employer_id, "CT-K-1"), headers=headers)
     contract = first.get_json()["contract"]
-    payment = {
-        "worker_id": contract["worker_id"], "contract_id": contract["id"], "payee_type": "agency",
-        "category": "recruitment_service_fee", "amount_minor": 100, "currency": "NPR", "paid_on": "2026-01-20",
-        "method": "cash",
-    }  # fmt: skip
+    payment = payment_body(contract)
     elsewhere = client.post("/api/v1/fee-payments", json=payment, headers=headers)
     assert elsewhere.status_code == 422
     assert elsewhere.get_json()["type"] == "/api/v1/problems/idempotency-key-reused"
