@@ -1,7 +1,8 @@
 """recruitment_watch: fair-recruitment monitoring and compliance.
 
 ``create_app`` wires config → database → web → API → CLI → jobs → dev tools; ``main`` is the
-``recruitment-watch`` command. This module is the one place that knows every edge. Nothing runs at import: no engine, no scheduler, no settings.
+``recruitment-watch`` command. This module is the one place that knows every edge. Nothing runs at import: no
+engine, no scheduler, no settings.
 """
 
 from __future__ import annotations
