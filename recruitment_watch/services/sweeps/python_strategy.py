@@ -18,6 +18,7 @@ from recruitment_watch.checks.subjects import judging_date
 from recruitment_watch.models import Agency, Complaint, ContractVersion, FeePayment
 from recruitment_watch.services.criteria import subject_loader
 from recruitment_watch.services.sweeps.recording import Candidate, Failure, Tally, failure_of, record_failures
+from recruitment_watch.services.sweeps.scope import scope_of
 
 
 class PythonStrategy:
@@ -31,8 +32,6 @@ class PythonStrategy:
     def _subjects(
         self, session: Session, subject_type: str, now: datetime, changed_since: datetime | None
     ) -> Iterator[tuple[int, int | None, dict[str, Any]]]:
-        from recruitment_watch.services.sweeps.run import scope_of
-
         scope = scope_of(subject_type, changed_since)
         model = {"contract_version": ContractVersion, "fee_payment": FeePayment, "complaint": Complaint,
                  "agency": Agency}[subject_type]  # fmt: skip
@@ -56,8 +55,6 @@ class PythonStrategy:
 
     def judge_and_record(self, session, *, run_id, subject_type, judged, now, changed_since, repacked=()) -> Tally:
         """Judge every subject in scope in Python and upsert the findings."""
-        from recruitment_watch.services.sweeps.run import scope_of
-
         return record_failures(
             session,
             run_id=run_id,

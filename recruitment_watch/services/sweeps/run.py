@@ -18,26 +18,23 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, Select, select, text, update
+from sqlalchemy import Engine, select, text, update
 from sqlmodel import Session
 
 from recruitment_watch.checks.packs import Criterion, Pack
 from recruitment_watch.checks.subjects import SUBJECT_TYPES
 from recruitment_watch.db import unit_of_work
-from recruitment_watch.models import CheckRun, ContractVersion
+from recruitment_watch.models import CheckRun
 from recruitment_watch.models.base import utc_now
 from recruitment_watch.models.vocab import RunStatus
 from recruitment_watch.services.criteria.packs import active_packs
-from recruitment_watch.services.criteria.subject_sources import changed_contract_ids, changed_payment_ids
 from recruitment_watch.services.sweeps.lock import exclusive_sweep
 from recruitment_watch.services.sweeps.recording import Tally
+from recruitment_watch.services.sweeps.scope import ALWAYS_WHOLE
 
 # PostgreSQL: a sweep recording at least this many new findings refreshes the finding table's statistics (the
 # planner would otherwise keep planning the next sweeps' per-subject lookups for a table it thinks is small).
 REANALYZE_AFTER_NEW = 100_000
-
-# Subject types whose incremental runs still judge everything.
-ALWAYS_WHOLE = frozenset({"complaint", "agency"})
 
 Judged = list[tuple[Pack, Criterion]]
 
@@ -58,15 +55,6 @@ class Strategy(Protocol):
         changed_since: datetime | None,
         repacked: frozenset[str],
     ) -> Tally: ...
-
-
-def scope_of(subject_type: str, changed_since: datetime | None) -> Select | None:
-    """The subject ids an incremental run judges (None = all)."""
-    if changed_since is None or subject_type in ALWAYS_WHOLE:
-        return None
-    if subject_type == "contract_version":
-        return select(ContractVersion.id).where(ContractVersion.contract_id.in_(changed_contract_ids(changed_since)))
-    return changed_payment_ids(changed_since)
 
 
 def _last_success(session) -> CheckRun | None:
