@@ -101,6 +101,12 @@ def test_a_complaint_finding_is_hidden_from_the_accused_agency_until_disclosed(a
     from recruitment_watch.services.access import users
 
     client.post("/api/v1/contracts", json=contract_body(world.employer_id), headers=world.agency_a.headers)
+    assert client.post("/api/v1/sweeps", headers=world.ministry.headers).status_code == 201
+
+    def public_view():
+        return client.get("/api/v1/agencies/verify", query_string={"licence_no": "NP-LIC-0001"}).get_json()
+
+    before_complaint = public_view()["compliance"]
     filed = client.post(
         "/api/v1/complaints",
         json={"consent_recorded": True, "respondent_agency_id": world.agency_a.agency_id, "language": "ne",
@@ -122,8 +128,7 @@ def test_a_complaint_finding_is_hidden_from_the_accused_agency_until_disclosed(a
     assert client.get(url, headers=world.agency_a.headers).status_code == 404
     answer = client.post(url + "/response", json={"text": "Not true."}, headers=world.agency_a.headers)
     assert answer.status_code == 404
-    public = client.get("/api/v1/agencies/verify", query_string={"licence_no": "NP-LIC-0001"}).get_json()
-    assert "critical" not in public["compliance"]["open_findings"]  # FL-005 is critical: not even counted
+    assert public_view()["compliance"] == before_complaint  # not counted, not weighed in the public risk points
 
     with unit_of_work(get_engine(app)) as session:
         ministry = users.ensure_organisation("Department of Foreign Employment", None, "NP", session=session)
@@ -141,6 +146,9 @@ def test_a_complaint_finding_is_hidden_from_the_accused_agency_until_disclosed(a
     assert done.exit_code == 0, done.output
     assert f"finding {secret['id']} disclosed to agency {world.agency_a.agency_id}" in done.output
 
+    disclosed = public_view()["compliance"]
+    assert disclosed["open_findings"].get("critical") == 1
+    assert disclosed["risk_points"] > before_complaint["risk_points"]
     [seen] = agency_view()
     assert (seen["id"], seen["message"], seen["evidence"]) == (secret["id"], words, {})
     assert "Ram Bahadur" not in str(client.get(url, headers=world.agency_a.headers).get_json())

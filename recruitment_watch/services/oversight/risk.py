@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlmodel import Session
 
 from recruitment_watch.checks.risk import LicenceEvent as RiskLicenceEvent
 from recruitment_watch.checks.risk import OpenFinding, RiskScore, RiskWeights, score_agency
 from recruitment_watch.models import Agency, Complaint, Contract, Decision, Finding, LicenceEvent
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, DecisionKind
+from recruitment_watch.services.access.scoping import shown_to_agencies
 from recruitment_watch.services.errors import NotFound
 
 _BAND_DECISION = {"watchlist": DecisionKind.watchlist, "suspension_review": DecisionKind.suspension_recommendation}
@@ -35,9 +36,19 @@ def weights_from(config: dict[str, Any] | None) -> RiskWeights:
 
 
 def assess_agency(
-    agency_id: int, *, session: Session, on: date, weights: RiskWeights | None = None, record: bool = True
+    agency_id: int,
+    *,
+    session: Session,
+    on: date,
+    weights: RiskWeights | None = None,
+    record: bool = True,
+    public: bool = False,
 ) -> AgencyRisk:
-    """Score one agency; crossing a threshold records a recommendation (once per band while it stands)."""
+    """Score one agency; crossing a threshold records a recommendation (once per band while it stands).
+
+    ``public``: the score anyone may see, from the findings an agency may know of (no complaint finding an inspector
+    has not disclosed: its weight would tell the agency that a worker complained).
+    """
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise NotFound(f"agency {agency_id} does not exist", field="agency_id")
@@ -45,7 +56,11 @@ def assess_agency(
         OpenFinding(criterion_id, severity)
         for criterion_id, severity, count in session.execute(
             select(Finding.criterion_id, Finding.severity, func.count())
-            .where(Finding.agency_id == agency_id, Finding.status.in_(OPEN_FINDING_STATUSES))
+            .where(
+                Finding.agency_id == agency_id,
+                Finding.status.in_(OPEN_FINDING_STATUSES),
+                shown_to_agencies() if public else true(),
+            )
             .group_by(Finding.criterion_id, Finding.severity)
         )
         for _ in range(count)
