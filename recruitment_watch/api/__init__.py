@@ -21,6 +21,7 @@ from recruitment_watch.api.problems import (
     from_validation_detail,
     problem_response,
 )
+from recruitment_watch.db import get_session
 from recruitment_watch.services.errors import FieldError, ServiceError
 
 API_PREFIX = "/api/"
@@ -108,8 +109,6 @@ def _too_deep(exc: RecursionError) -> Any:
 def _integrity_error(exc: IntegrityError) -> Any:
     """A constraint the services did not foresee (or a concurrent twin got there first): 409, never a 500 that
     would tell a client which ids exist. The transaction is rolled back; nothing of the request was stored."""
-    from recruitment_watch.db import get_session
-
     get_session().rollback()
     if not request.path.startswith(API_PREFIX):
         raise exc

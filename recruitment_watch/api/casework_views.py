@@ -25,6 +25,8 @@ from recruitment_watch.services.access import scoping
 from recruitment_watch.services.casework.complaints import NgoComplaintInput, file_ngo_complaint, visible_events
 from recruitment_watch.services.casework.findings import FindingResponseInput, as_seen_by, respond_to_finding
 from recruitment_watch.services.errors import ServiceError
+from recruitment_watch.services.sweeps.lock import SweepInProgress
+from recruitment_watch.services.sweeps.run import start_sweep
 
 
 @bp.get("/findings")
@@ -131,9 +133,6 @@ def get_complaint(complaint_id: int):
 @bp.doc(summary="Run an incremental compliance sweep", security=SECURITY, operation_id="runSweep")
 def run_sweep_now():
     """Judge what changed since the last successful sweep, now (full sweeps run nightly or from the CLI)."""
-    from recruitment_watch.services.sweeps.lock import SweepInProgress
-    from recruitment_watch.services.sweeps.run import start_sweep
-
     try:
         run = start_sweep(get_engine(current_app), current_app.config, full=False, trigger="api")
     except SweepInProgress as exc:

@@ -3,6 +3,7 @@ baseline: what every request cost before the grade was remembered) and remembere
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -35,10 +36,17 @@ def _timed(call: Callable[[], None], times: int) -> list[float]:
 def run_verify_benchmark(url: str, *, contracts: int, requests: int, seed: int, echo) -> dict[str, float]:
     """Build the demo at ``url``, sweep it, then time GET /api/v1/agencies/verify for its biggest agency."""
     with tempfile.TemporaryDirectory(prefix="rw-bench-verify-") as instance:
-        app = create_app(
-            {"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40, "RATELIMIT_ENABLED": False, "TESTING": True}
-        )
-        app.instance_path = instance
+        previous = os.environ.get("RW_INSTANCE_PATH")
+        os.environ["RW_INSTANCE_PATH"] = instance  # create_app makes its instance folder here, not in the cwd
+        try:
+            app = create_app(
+                {"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40, "RATELIMIT_ENABLED": False, "TESTING": True}
+            )
+        finally:
+            if previous is None:
+                os.environ.pop("RW_INSTANCE_PATH")
+            else:
+                os.environ["RW_INSTANCE_PATH"] = previous
         engine = get_engine(app)
         migrate.upgrade(engine)
         load_demo(engine, contracts=contracts, seed=seed, password="bench")

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from recruitment_watch import money
 from recruitment_watch.models import Agency, Contract, FeePayment, SubAgent, Worker
 from recruitment_watch.schemas.fees import FeePaymentInput
+from recruitment_watch.services.contracts.intake import agency_owned
 from recruitment_watch.services.errors import Conflict, NotFound, ServiceError
 
 
@@ -21,17 +22,10 @@ def record_fee_payment(data: FeePaymentInput | Mapping[str, Any], *, session: Se
             raise NotFound(f"{model.__tablename__} {row_id} does not exist", field=field)
     # The contract and the sub-agent must be the paying agency's own; another agency's is refused exactly like one
     # that does not exist, so the answer reveals nothing about other agencies' ids.
-    for model, row_id, field, noun in (
-        (Contract, checked.contract_id, "contract_id", "contract"),
-        (SubAgent, checked.sub_agent_id, "sub_agent_id", "sub-agent"),
-    ):
-        row = session.get(model, row_id) if row_id is not None else None
-        if row_id is not None and (row is None or row.agency_id != checked.agency_id):
-            raise NotFound(f"{noun} {row_id} does not exist", field=field)
-    if checked.contract_id is not None:
-        contract = session.get(Contract, checked.contract_id)
-        if contract.worker_id != checked.worker_id:
-            raise Conflict("the contract belongs to another worker", field="contract_id")
+    contract = agency_owned(session, Contract, checked.contract_id, checked.agency_id, "contract_id", "contract")
+    agency_owned(session, SubAgent, checked.sub_agent_id, checked.agency_id, "sub_agent_id", "sub-agent")
+    if contract is not None and contract.worker_id != checked.worker_id:
+        raise Conflict("the contract belongs to another worker", field="contract_id")
     try:
         usd = money.to_usd_minor(checked.amount_minor, checked.currency, checked.paid_on)
     except money.UnknownCurrency as exc:

@@ -96,15 +96,20 @@ def submit_contract(data: ContractInput | Mapping[str, Any], *, session: Session
     return store_contract(data, session=session)[0]
 
 
-def own_job_order(session: Session, agency_id: int, job_order_id: int | None) -> JobOrder | None:
-    """The agency's own job order ``job_order_id`` (None when none is given). Another agency's job order is refused
+def agency_owned(session: Session, model: type, row_id: int | None, agency_id: int, field: str, noun: str) -> Any:
+    """The agency's own row ``row_id`` of ``model`` (None when none is given). Another agency's row is refused
     exactly like one that does not exist, so the answer reveals nothing about other agencies' ids."""
-    if job_order_id is None:
+    if row_id is None:
         return None
-    job_order = session.get(JobOrder, job_order_id)
-    if job_order is None or job_order.agency_id != agency_id:
-        raise NotFound(f"job order {job_order_id} does not exist", field="job_order_id")
-    return job_order
+    row = session.get(model, row_id)
+    if row is None or row.agency_id != agency_id:
+        raise NotFound(f"{noun} {row_id} does not exist", field=field)
+    return row
+
+
+def own_job_order(session: Session, agency_id: int, job_order_id: int | None) -> JobOrder | None:
+    """The agency's own job order ``job_order_id`` (None when none is given)."""
+    return agency_owned(session, JobOrder, job_order_id, agency_id, "job_order_id", "job order")
 
 
 def store_contract(

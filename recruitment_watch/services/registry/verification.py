@@ -15,7 +15,7 @@ from recruitment_watch.checks.risk import RiskWeights
 from recruitment_watch.models import Agency, LicenceEvent
 from recruitment_watch.models.vocab import SANCTION_STATUSES, VALID_LICENCE_STATUSES
 from recruitment_watch.services.errors import NotFound, ServiceError
-from recruitment_watch.services.registry.public_grade import public_grade
+from recruitment_watch.services.registry.public_grade import PublicGrade, public_grade
 
 
 class AmbiguousLicence(ServiceError):
@@ -31,13 +31,6 @@ class Sanction:
 
 
 @dataclass(frozen=True)
-class Compliance:
-    grade: str
-    risk_points: float
-    open_findings: dict[str, int]
-
-
-@dataclass(frozen=True)
 class LicenceFacts:
     """The public facts about one licence, as of the day asked about (``valid_today`` is for that day)."""
 
@@ -50,7 +43,7 @@ class LicenceFacts:
     licence_valid_to: date | None
     valid_today: bool
     sanctions: list[Sanction]
-    compliance: Compliance
+    compliance: PublicGrade
 
 
 def licence_valid_on(agency: Agency, day: date) -> bool:
@@ -84,7 +77,6 @@ def verify_licence(
         .where(LicenceEvent.agency_id == agency.id, LicenceEvent.status.in_([s.value for s in SANCTION_STATUSES]))
         .order_by(LicenceEvent.decided_on.desc())
     ).all()
-    grade = public_grade(agency.id, on=on, weights=weights, session=session)
     return LicenceFacts(
         licence_no=agency.licence_no,
         country=agency.country,
@@ -95,5 +87,5 @@ def verify_licence(
         licence_valid_to=agency.licence_valid_to,
         valid_today=licence_valid_on(agency, on),
         sanctions=[Sanction(e.status, e.decided_on, e.reason, e.legal_basis) for e in sanctions],
-        compliance=Compliance(grade=grade.grade, risk_points=grade.risk_points, open_findings=grade.open_findings),
+        compliance=public_grade(agency.id, on=on, weights=weights, session=session),
     )

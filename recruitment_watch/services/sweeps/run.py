@@ -31,6 +31,7 @@ from recruitment_watch.services.criteria.packs import active_packs
 from recruitment_watch.services.sweeps.lock import exclusive_sweep
 from recruitment_watch.services.sweeps.recording import Tally
 from recruitment_watch.services.sweeps.scope import ALWAYS_WHOLE
+from recruitment_watch.services.sweeps.strategies import strategy_named
 
 # PostgreSQL: a sweep recording at least this many new findings refreshes the finding table's statistics (the
 # planner would otherwise keep planning the next sweeps' per-subject lookups for a table it thinks is small).
@@ -85,8 +86,6 @@ def start_sweep(
 ) -> CheckRun:
     """The one way the CLI, API v1 and the scheduled jobs start a sweep: the named strategy (``config`` gives its
     ``SWEEP_*`` settings) under the sweep lock. Raises ``SweepInProgress`` when another sweep is running."""
-    from recruitment_watch.services.sweeps.strategies import strategy_named
-
     return run_sweep(engine, strategy_named(strategy, config), full=full, only_packs=only_packs, trigger=trigger)
 
 
