@@ -237,6 +237,20 @@ class Sanction(Out):
     legal_basis: str | None
 
 
+class LicencePeriodOut(Out):
+    """A period of the licence's history, newest first: the decision, the status it left, from ``since`` to
+    ``until`` (inclusive; null for the current period), and the validity end of a granted licence."""
+
+    decision: Literal["issued", "renewed", "suspended", "cancelled", "reinstated", "expired", "surrendered",
+                      "delisted", "banned"]  # fmt: skip
+    status: str
+    since: date
+    until: date | None
+    valid_to: date | None
+    reason: str
+    legal_basis: str | None
+
+
 class Compliance(Out):
     grade: Literal["ok", "watchlist", "suspension_review"]
     risk_points: float
@@ -255,6 +269,7 @@ class LicenceVerification(Out):
     licence_valid_to: date | None
     valid_today: bool
     sanctions: list[Sanction]
+    history: list[LicencePeriodOut]
     compliance: Compliance
 
 

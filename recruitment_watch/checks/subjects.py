@@ -29,6 +29,10 @@ SUBJECT_TYPES: tuple[str, ...] = get_args(SubjectType)
 AgencyStatus = Literal["active", "renewed", "suspended", "cancelled", "expired", "surrendered", "delisted", "banned"]
 # Licence statuses that let an agency recruit: the licence checks' default (models.vocab keeps the same; a test).
 VALID_LICENCE_STATUSES: tuple[AgencyStatus, ...] = ("active", "renewed")
+# A licence's status on a given day, from its history: no licence yet is ``unlicensed``.
+LicenceStatusOnDay = Literal[
+    "active", "renewed", "suspended", "cancelled", "expired", "surrendered", "delisted", "banned", "unlicensed"
+]
 FeeCategory = Literal[
     "recruitment_service_fee",
     "medical",
@@ -178,11 +182,21 @@ class WorkerFacts(_Strict):
 
 
 class AgencyLicence(_Strict):
-    """The licence state of the contract's agency."""
+    """The licence of the contract's agency: its state today, and its status on the contract's own dates (from the
+    licence's history; ``unlicensed`` before the first licence, ``expired`` past a validity end, None without a date).
+    """
 
     status: AgencyStatus
     licence_valid_from: date | None
     licence_valid_to: date | None
+    status_on_signing: LicenceStatusOnDay | None
+    status_on_departure: LicenceStatusOnDay | None
+
+
+class PaymentAgencyLicence(_Strict):
+    """The status of the collecting agency's licence on the day of the payment."""
+
+    status_on_payment: LicenceStatusOnDay | None
 
 
 class FeeTotals(_Strict):
@@ -234,6 +248,7 @@ class FeePaymentSubject(_Strict):
     contract: ContractFacts
     worker: WorkerFacts
     version: ContractTerms
+    agency: PaymentAgencyLicence
 
 
 class Complaint(_Strict):

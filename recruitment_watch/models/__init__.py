@@ -1,5 +1,7 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table on the metadata."""
 
+from sqlmodel import SQLModel
+
 from recruitment_watch.models.agencies import Agency, AgencyBranch, Employer, LicenceEvent, SubAgent
 from recruitment_watch.models.complaints import Complaint, ComplaintAttachment, ComplaintEvent
 from recruitment_watch.models.contracts import Contract, ContractVersion, JobOrder
@@ -7,7 +9,10 @@ from recruitment_watch.models.fees import FeePayment
 from recruitment_watch.models.findings import CheckRun, Decision, Finding
 from recruitment_watch.models.operations import AuditEvent, IdempotencyRecord, JobRun, Notification, Report
 from recruitment_watch.models.organisations import ApiKey, Organisation, User, UserSession
+from recruitment_watch.models.wide_integers import widen
 from recruitment_watch.models.workers import Worker, WorkerIdentity
+
+WIDE_COLUMNS = widen(SQLModel.metadata)
 
 __all__ = [
     "Agency",

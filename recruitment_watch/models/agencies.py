@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from recruitment_watch.models.base import Timestamped, one_of, utc_now
-from recruitment_watch.models.vocab import LicenceStatus
+from recruitment_watch.models.vocab import LicenceDecision, LicenceStatus
 
 
 class Agency(Timestamped, table=True):
@@ -41,13 +41,22 @@ class Agency(Timestamped, table=True):
 
 
 class LicenceEvent(SQLModel, table=True):
-    """One decision about an agency's licence (issued, renewed, suspended, …) with its legal basis."""
+    """One decision about an agency's licence (issued, renewed, suspended, …) with its legal basis.
+
+    The events are the licence's history: from ``decided_on`` (the day the decision takes effect) the licence is in
+    ``status`` until the next event; a granting decision's ``valid_to`` is the licence's expiry from then on.
+    """
 
     __tablename__ = "licence_event"
-    __table_args__ = (one_of("status", LicenceStatus),)
+    __table_args__ = (
+        one_of("status", LicenceStatus),
+        one_of("decision", LicenceDecision),
+        sa.Index("ix_licence_event_agency_id_decided_on", "agency_id", "decided_on"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", index=True, ondelete="CASCADE")
+    decision: str = Field(max_length=16)
     status: str = Field(max_length=16)
     reason: str = Field(max_length=1000)
     legal_basis: str | None = Field(default=None, max_length=300)

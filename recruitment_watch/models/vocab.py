@@ -33,6 +33,29 @@ class LicenceStatus(StrEnum):
     banned = "banned"
 
 
+class LicenceDecision(StrEnum):
+    """What the licensing authority decided; each decision leaves the licence in one status (``STATUS_AFTER``)."""
+
+    issued = "issued"
+    renewed = "renewed"
+    suspended = "suspended"
+    cancelled = "cancelled"
+    reinstated = "reinstated"
+    expired = "expired"
+    surrendered = "surrendered"
+    delisted = "delisted"
+    banned = "banned"
+
+
+# The licence status a decision leaves: an issue or a reinstatement makes it active again.
+STATUS_AFTER: dict[LicenceDecision, LicenceStatus] = {
+    decision: LicenceStatus.active
+    if decision in (LicenceDecision.issued, LicenceDecision.reinstated)
+    else LicenceStatus(decision.value)
+    for decision in LicenceDecision
+}
+
+
 # A licence in one of these statuses lets the agency recruit (within its validity dates). The criteria engine keeps
 # its own copy as the default of the licence checks' ``allowed_statuses``; tests/models/test_vocabularies.py keeps
 # the two in step.

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from recruitment_watch.models.vocab import LicenceStatus
+from recruitment_watch.models.vocab import STATUS_AFTER, LicenceDecision, LicenceStatus
 from recruitment_watch.schemas.common import CountryCode, Reference, Sector, ShortText, StrictInput
 
 
@@ -34,13 +34,43 @@ class AgencyInput(StrictInput):
 
 
 class LicenceEventInput(StrictInput):
-    """A decision on a licence: new status, why, under which legal basis, on which day."""
+    """A decision on a licence: what was decided, why, under which legal basis, from which day.
 
-    status: LicenceStatus
+    Give the ``decision`` (issued, renewed, suspended, cancelled, reinstated, expired, …); ``status``, the status it
+    leaves the licence in, follows from it. Older callers may give ``status`` alone: the decision is then the one
+    that leads there (active → issued). ``valid_to`` is the licence's expiry after an issue, renewal or
+    reinstatement.
+    """
+
+    decision: LicenceDecision | None = None
+    status: LicenceStatus | None = None
     reason: str = Field(min_length=3, max_length=1000)
     legal_basis: str | None = Field(default=None, max_length=300)
     decided_on: date
     valid_to: date | None = None
+
+    @model_validator(mode="after")
+    def _decision_and_status_agree(self) -> LicenceEventInput:
+        if self.decision is None and self.status is None:
+            raise ValueError("give the decision (issued, renewed, suspended, cancelled, reinstated, expired, …)")
+        if self.decision is None:
+            self.decision = (
+                LicenceDecision.issued if self.status is LicenceStatus.active else LicenceDecision(self.status.value)
+            )
+        leaves = STATUS_AFTER[self.decision]
+        if self.status is not None and self.status is not leaves:
+            raise ValueError(
+                f"a decision '{self.decision.value}' leaves the licence '{leaves.value}', not '{self.status.value}'"
+            )
+        self.status = leaves
+        if self.valid_to is not None and leaves not in (LicenceStatus.active, LicenceStatus.renewed):
+            raise ValueError(
+                "valid_to is the licence's expiry after an issue, renewal or reinstatement; "
+                f"a '{self.decision.value}' licence stays so until the next decision (e.g. a reinstatement)"
+            )
+        if self.valid_to is not None and self.valid_to < self.decided_on:
+            raise ValueError("valid_to must not be before decided_on")
+        return self
 
 
 class EmployerInput(StrictInput):

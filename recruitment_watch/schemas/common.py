@@ -12,9 +12,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, V
 from recruitment_watch.money import SUPPORTED_CURRENCIES
 
 # Row ids and money are 32-bit integer columns: larger values are refused at the edge, never sent to the database.
-MAX_ID = 2_147_483_647
-# Amounts in minor units, with head-room for the US-dollar equivalent computed from them (about 5 million units).
-MAX_AMOUNT_MINOR = 500_000_000
+MAX_ID = 9_223_372_036_854_775_807  # ids are 64-bit on both engines (models/wide_integers.py)
+# Amounts in minor units (64-bit columns): 100 billion whole units, with head-room for sums of many payments.
+MAX_AMOUNT_MINOR = 10_000_000_000_000
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 # A currency the reference-rate table knows (every amount gets a US-dollar equivalent when stored).
 CurrencyCode = Literal[tuple(sorted(SUPPORTED_CURRENCIES))]

@@ -141,6 +141,11 @@ def test_anyone_verifies_a_licence_without_a_key_and_sees_sanctions(app, client,
             "legal_basis": "FEA 2007 s.26",
         }
     ]
+    assert [(p["decision"], p["since"], p["until"]) for p in bad["history"]] == [
+        ("suspended", "2026-06-01", None),
+        ("issued", "2024-01-01", "2026-05-31"),
+    ]
+    assert bad["history"][0]["legal_basis"] == "FEA 2007 s.26" and bad["history"][1]["valid_to"] == "2027-12-31"
     missing = client.get("/api/v1/agencies/verify", query_string={"licence_no": "XX-0"})
     assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
 

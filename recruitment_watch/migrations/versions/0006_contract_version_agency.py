@@ -30,9 +30,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("contract_version", schema=None) as batch_op:
         batch_op.alter_column("agency_id", existing_type=sa.Integer(), nullable=False)
-        batch_op.create_foreign_key(
-            op.f("fk_contract_version_agency_id_agency"), "agency", ["agency_id"], ["id"]
-        )
+        batch_op.create_foreign_key(op.f("fk_contract_version_agency_id_agency"), "agency", ["agency_id"], ["id"])
         batch_op.create_index(
             "ix_contract_version_agency_signed", ["agency_id", "kind", "signed_on", "contract_id"], unique=False
         )

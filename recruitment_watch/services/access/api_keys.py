@@ -26,6 +26,7 @@ KEY_PREFIX = "rwk"
 # last_used_at is written at most this often per key, so busy clients do not turn reads into writes.
 LAST_USED_RESOLUTION = timedelta(seconds=60)
 
+
 def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -14,7 +14,6 @@ from recruitment_watch.services.errors import Conflict, NotFound
 _hasher = PasswordHasher()
 
 
-
 def hash_password(password: str) -> str:
     """An Argon2id hash of ``password``."""
     return _hasher.hash(password)

@@ -25,10 +25,12 @@ from recruitment_watch.services.criteria.subject_loader import (
     agency_licence,
     contract_facts,
     fee_totals_of,
+    signing_day,
     terms_of,
     worker_facts,
 )
 from recruitment_watch.services.errors import NotFound
+from recruitment_watch.services.registry.licence_history import history_of
 
 
 class _Draft:
@@ -79,6 +81,7 @@ def preview(
     wanted = {version.employer_id for version in checked.versions}
     names = dict(session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(wanted))).all())
     fees = fee_totals_of(session, None, checked.origin_country)
+    history = history_of(session, agency.id)
     for seq, version in enumerate(checked.versions, start=1):
         terms = _terms(version, seq, names.get(version.employer_id, ""), today)
         if terms["kind"] == "offer" and not signed:
@@ -88,7 +91,9 @@ def preview(
             "previous": previous,
             "contract": facts,
             "worker": worker_facts(worker),
-            "agency": agency_licence(agency),
+            "agency": agency_licence(
+                agency, history, signed_on=signing_day(terms, previous), departure_on=checked.departure_on
+            ),
             "fees": fees,
         }
         for finding in evaluate_subject(packs, "contract_version", subject, on=today):

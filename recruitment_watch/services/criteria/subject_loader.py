@@ -6,6 +6,7 @@ come from the same SQL as the set-based sources, so both paths see identical fac
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from recruitment_watch.checks.subjects import FEE_CATEGORIES, ContractTerms
 from recruitment_watch.models import Agency, Complaint, Contract, ContractVersion, FeePayment, JobOrder, Worker
 from recruitment_watch.models.base import unpack_list
 from recruitment_watch.services.criteria.subject_sources import agency_source, fee_totals
+from recruitment_watch.services.registry.licence_history import LicencePeriod, history_of, status_on
 
 _LIST_FIELDS = ("deductions", "languages")
 
@@ -86,12 +88,24 @@ def fee_totals_of(session: Session, contract_id: int | None, origin_country: str
     }
 
 
-def agency_licence(agency: Agency) -> dict[str, Any]:
-    """The licence state of an agency as contract criteria see it."""
+def signing_day(version: Mapping[str, Any], previous: Mapping[str, Any] | None) -> date | None:
+    """The day the contract was signed at origin, as the licence criteria judge it (the SQL source's twin)."""
+    for terms in (version, previous):
+        if terms and terms.get("kind") == "origin_signed" and terms.get("signed_on") is not None:
+            return terms["signed_on"]
+    return version.get("signed_on")
+
+
+def agency_licence(
+    agency: Agency, history: list[LicencePeriod], *, signed_on: date | None, departure_on: date | None
+) -> dict[str, Any]:
+    """The licence of a contract's agency: today's state and its status on the contract's signing and departure."""
     return {
         "status": agency.status,
         "licence_valid_from": agency.licence_valid_from,
         "licence_valid_to": agency.licence_valid_to,
+        "status_on_signing": status_on(history, signed_on),
+        "status_on_departure": status_on(history, departure_on),
     }
 
 
@@ -104,12 +118,19 @@ def contract_version_subject(session: Session, version: ContractVersion) -> dict
         )
     ).first()
     job_order = session.get(JobOrder, contract.job_order_id) if contract.job_order_id else None
+    terms, previous_terms = terms_of(version), terms_of(previous) if previous else None
+    agency = agency_licence(
+        session.get(Agency, contract.agency_id),
+        history_of(session, contract.agency_id),
+        signed_on=signing_day(terms, previous_terms),
+        departure_on=contract.departure_on,
+    )
     return {
-        "version": terms_of(version),
-        "previous": terms_of(previous) if previous else None,
+        "version": terms,
+        "previous": previous_terms,
         "contract": contract_facts(contract, job_order),
         "worker": worker_facts(session.get(Worker, contract.worker_id)),
-        "agency": agency_licence(session.get(Agency, contract.agency_id)),
+        "agency": agency,
         "fees": fee_totals_of(session, contract.id, contract.origin_country),
     }
 
@@ -147,6 +168,7 @@ def fee_payment_subject(session: Session, payment: FeePayment) -> dict[str, Any]
         "contract": contract_facts(contract, job_order),
         "worker": worker_facts(session.get(Worker, contract.worker_id)),
         "version": terms_of(judged),
+        "agency": {"status_on_payment": status_on(history_of(session, payment.agency_id), payment.paid_on)},
     }
 
 

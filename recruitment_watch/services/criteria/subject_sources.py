@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, union, union_all
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, union
 from sqlalchemy.orm import aliased
 
 from recruitment_watch import money
 from recruitment_watch.checks.subjects import FEE_CATEGORIES, ContractFacts, ContractTerms
 from recruitment_watch.models import Agency, Complaint, Contract, ContractVersion, FeePayment, JobOrder, Worker
+from recruitment_watch.services.registry import licence_history
 
 # Fees a worker paid that count towards the recruitment-cost totals (official government fees do not).
 NOT_RECRUITMENT_COST = ("government_fee_official",)
@@ -169,12 +170,14 @@ def contract_version_source(
     version, previous = ContractVersion, aliased(ContractVersion, name="previous")
     changed = changed_contract_ids(changed_since) if changed_since is not None else None
     totals = fee_totals(contracts=changed, contract_range=contract_range)
-    judging = func.coalesce(
+    signing = func.coalesce(
         case((and_(version.kind == "origin_signed", version.signed_on.is_not(None)), version.signed_on)),
         case((and_(previous.kind == "origin_signed", previous.signed_on.is_not(None)), previous.signed_on)),
         version.signed_on,
-        literal(on, sa.Date),
     )
+    judging = func.coalesce(signing, literal(on, sa.Date))
+    periods = licence_history.period_table()
+    at_signing, at_departure = periods.alias("licence_at_signing"), periods.alias("licence_at_departure")
     query = (
         select(
             version.id.label("subject_id"),
@@ -188,6 +191,8 @@ def contract_version_source(
             Agency.status.label("agency__status"),
             Agency.licence_valid_from.label("agency__licence_valid_from"),
             Agency.licence_valid_to.label("agency__licence_valid_to"),
+            licence_history.status_on_column(at_signing, signing).label("agency__status_on_signing"),
+            licence_history.status_on_column(at_departure, Contract.departure_on).label("agency__status_on_departure"),
             *_fee_columns(totals, Contract.origin_country),
         )
         .join(Contract, Contract.id == version.contract_id)
@@ -196,6 +201,8 @@ def contract_version_source(
         .outerjoin(previous, and_(previous.contract_id == version.contract_id, previous.seq == version.seq - 1))
         .outerjoin(JobOrder, JobOrder.id == Contract.job_order_id)
         .outerjoin(totals, totals.c.contract_id == Contract.id)
+        .outerjoin(at_signing, licence_history.period_on(at_signing, Contract.agency_id, signing))
+        .outerjoin(at_departure, licence_history.period_on(at_departure, Contract.agency_id, Contract.departure_on))
     )
     if changed is not None:
         query = query.where(version.contract_id.in_(changed))
@@ -227,6 +234,7 @@ def fee_payment_source(
     of contracts in ``contract_range``, when given)."""
     version = ContractVersion
     payment = FeePayment
+    at_payment = licence_history.period_table().alias("licence_at_payment")
     query = (
         select(
             payment.id.label("subject_id"),
@@ -254,11 +262,13 @@ def fee_payment_source(
             *_contract_columns(Contract, JobOrder),
             *_worker_columns(Worker),
             *_terms_columns(version, "version"),
+            licence_history.status_on_column(at_payment, payment.paid_on).label("agency__status_on_payment"),
         )  # fmt: skip
         .join(Contract, Contract.id == payment.contract_id)
         .join(Worker, Worker.id == Contract.worker_id)
         .join(version, and_(version.contract_id == Contract.id, version.seq == _judged_seq(Contract.id)))
         .outerjoin(JobOrder, JobOrder.id == Contract.job_order_id)
+        .outerjoin(at_payment, licence_history.period_on(at_payment, payment.agency_id, payment.paid_on))
     )
     if changed_since is not None:
         query = query.where(payment.id.in_(changed_payment_ids(changed_since)))
@@ -298,20 +308,7 @@ def agency_source(on: date, dialect_name: str, *, changed_since: datetime | None
         .group_by(Contract.agency_id)
         .subquery("deployments")
     )
-    def signed(outside_licence: ColumnElement) -> Select:
-        return (
-            select(ContractVersion.contract_id)
-            .where(ContractVersion.agency_id == Agency.id, ContractVersion.kind == "origin_signed", outside_licence)
-            .correlate(Agency)
-        )
-
-    # Per agency, two range scans of ix_contract_version_agency_signed (a join over every origin-signed version
-    # cost a full index scan on each incremental sweep).
-    outside_rows = union_all(
-        signed(ContractVersion.signed_on < Agency.licence_valid_from),
-        signed(ContractVersion.signed_on > Agency.licence_valid_to),
-    ).subquery("outside_rows")
-    outside_count = select(func.count(sa.distinct(outside_rows.c.contract_id))).scalar_subquery()
+    outside_count = _contracts_signed_unlicensed()
     substantiated = (
         select(Complaint.respondent_agency_id.label("agency_id"), func.count().label("n"))
         .where(Complaint.substantiated.is_(True), _date_of(Complaint.received_at, dialect_name) > since)
@@ -344,6 +341,35 @@ def agency_source(on: date, dialect_name: str, *, changed_since: datetime | None
         )  # fmt: skip
         .outerjoin(deployments, deployments.c.agency_id == Agency.id)
         .outerjoin(substantiated, substantiated.c.agency_id == Agency.id)
+    )
+
+
+def _contracts_signed_unlicensed() -> ColumnElement:
+    """Per agency (correlated), how many contracts have an origin-signed version signed while its licence did not
+    allow recruiting — the agency-level twin of the contract criterion, from the same licence history.
+
+    One range scan of ix_contract_version_agency_signed per unlicensed span (before the first licence, each
+    non-granting period, the end of each granting period after its validity), not a pass over every version.
+    """
+    spans = licence_history.unlicensed_spans().alias("unlicensed_span")
+    signed_on = ContractVersion.signed_on
+    return (
+        select(func.count(sa.distinct(ContractVersion.contract_id)))
+        .select_from(spans)
+        .join(
+            ContractVersion,
+            and_(
+                ContractVersion.agency_id == spans.c.agency_id,
+                ContractVersion.kind == "origin_signed",
+                signed_on.is_not(None),
+                sa.or_(spans.c.from_on.is_(None), signed_on >= spans.c.from_on),
+                sa.or_(spans.c.after_on.is_(None), signed_on > spans.c.after_on),
+                sa.or_(spans.c.before_on.is_(None), signed_on < spans.c.before_on),
+            ),
+        )
+        .where(spans.c.agency_id == Agency.id)
+        .correlate(Agency)
+        .scalar_subquery()
     )
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from recruitment_watch.models import Agency, Employer, LicenceEvent
+from recruitment_watch.models.vocab import LicenceDecision, LicenceStatus
 from recruitment_watch.schemas.agencies import AgencyInput, EmployerInput, LicenceEventInput
 from recruitment_watch.services.errors import Conflict, NotFound
+from recruitment_watch.services.registry.licence_history import GRANTING
 
 
 def register_agency(
@@ -29,6 +31,9 @@ def register_agency(
     session.add(
         LicenceEvent(
             agency_id=agency.id,
+            decision=LicenceDecision.issued.value
+            if agency.status == LicenceStatus.active.value
+            else LicenceDecision(agency.status).value,
             status=agency.status,
             reason="registered in recruitment_watch",
             decided_on=checked.licence_valid_from or agency.created_at.date(),
@@ -42,16 +47,25 @@ def register_agency(
 def record_licence_event(
     agency_id: int, data: LicenceEventInput | Mapping[str, Any], *, session: Session, user_id: int | None = None
 ) -> LicenceEvent:
-    """Record a licence decision and move the agency to the decided status (and validity end, if given)."""
+    """Record a licence decision in the agency's history.
+
+    A renewal or reinstatement without ``valid_to`` keeps the licence's current expiry (stored on the event, so each
+    period of the history carries its own). The agency's current columns follow the latest decision; a back-dated
+    one only fills in the history.
+    """
     checked = LicenceEventInput.model_validate(data)
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise NotFound(f"agency {agency_id} does not exist", field="agency_id")
     event = LicenceEvent.model_validate({**checked.model_dump(), "agency_id": agency_id})
     event.recorded_by_user_id = user_id
-    agency.status = checked.status.value
-    if checked.valid_to is not None:
-        agency.licence_valid_to = checked.valid_to
+    if event.status in GRANTING and event.valid_to is None:
+        event.valid_to = agency.licence_valid_to
+    latest = session.scalar(select(func.max(LicenceEvent.decided_on)).where(LicenceEvent.agency_id == agency_id))
+    if latest is None or checked.decided_on >= latest:  # a back-dated decision does not overrule a later one
+        agency.status = event.status
+        if event.status in GRANTING and event.valid_to is not None:
+            agency.licence_valid_to = event.valid_to
     session.add_all([event, agency])
     session.flush()
     return event

@@ -6,7 +6,7 @@ API v1 (``GET /api/v1/agencies/verify``) answers with it today; the public web p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -15,6 +15,7 @@ from recruitment_watch.checks.risk import RiskWeights
 from recruitment_watch.models import Agency, LicenceEvent
 from recruitment_watch.models.vocab import SANCTION_STATUSES, VALID_LICENCE_STATUSES
 from recruitment_watch.services.errors import NotFound, ServiceError
+from recruitment_watch.services.registry.licence_history import history_of
 from recruitment_watch.services.registry.public_grade import PublicGrade, public_grade
 
 
@@ -26,6 +27,20 @@ class AmbiguousLicence(ServiceError):
 class Sanction:
     status: str
     decided_on: date
+    reason: str
+    legal_basis: str | None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One period of the licence's history: the decision, the status it left, from when until when (inclusive;
+    ``until`` is None for the current period) and, for a granting decision, the validity end."""
+
+    decision: str
+    status: str
+    since: date
+    until: date | None
+    valid_to: date | None
     reason: str
     legal_basis: str | None
 
@@ -43,6 +58,7 @@ class LicenceFacts:
     licence_valid_to: date | None
     valid_today: bool
     sanctions: list[Sanction]
+    history: list[HistoryEntry]
     compliance: PublicGrade
 
 
@@ -87,5 +103,18 @@ def verify_licence(
         licence_valid_to=agency.licence_valid_to,
         valid_today=licence_valid_on(agency, on),
         sanctions=[Sanction(e.status, e.decided_on, e.reason, e.legal_basis) for e in sanctions],
+        history=[
+            HistoryEntry(
+                decision=period.decision,
+                status=period.status,
+                since=period.starts_on,
+                until=period.next_starts_on - timedelta(days=1) if period.next_starts_on else None,
+                valid_to=period.valid_to,
+                reason=period.reason,
+                legal_basis=period.legal_basis,
+            )
+            for period in reversed(history_of(session, agency.id))
+            if period.next_starts_on is None or period.next_starts_on > period.starts_on
+        ],
         compliance=public_grade(agency.id, on=on, weights=weights, session=session),
     )

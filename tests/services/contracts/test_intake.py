@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from recruitment_watch.models import Contract, ContractVersion, FeePayment, WorkerIdentity
 from recruitment_watch.services.contracts import fees
 from recruitment_watch.services.contracts import intake as contracts
 from recruitment_watch.services.contracts.version_hash import broken_links, version_sha256
+from recruitment_watch.services.criteria.subject_loader import fee_totals_of
 from recruitment_watch.services.errors import Conflict, NotFound
 from tests.support.factories import (
     contract_input,
@@ -107,6 +111,19 @@ def test_fee_payment_records_usd_equivalent(session):
     session.commit()
     stored = session.get(FeePayment, payment.id)
     assert stored.amount_usd_minor == 100_000  # NPR 134,000 at the 134/USD reference rate = USD 1,000.00
+
+
+def test_amounts_beyond_32_bits_are_stored_and_summed(session):
+    """NPR 40 million (4 × 10^9 paisa) twice: each above 2^31 minor units, their sum above 2^32."""
+    contract = make_contract(session)
+    for day in (date(2026, 1, 5), date(2026, 1, 20)):
+        fees.record_fee_payment(payment_input(contract, amount_minor=4_000_000_000, paid_on=day), session=session)
+    session.commit()
+    stored = session.scalars(select(FeePayment.amount_minor).where(FeePayment.contract_id == contract.id)).all()
+    assert stored == [4_000_000_000, 4_000_000_000]
+    totals = fee_totals_of(session, contract.id, "NP")
+    assert totals["worker_paid_total_origin_minor"] == 8_000_000_000
+    assert totals["worker_paid_total_usd_minor"] == 59_701_492  # 2 × NPR 40 M at 134/USD, each rounded to cents
 
 
 def test_fee_payment_for_someone_elses_contract_is_refused(session):
