@@ -80,15 +80,52 @@ class ContractVersionOut(Out):
     days_per_week: int | None
     weekly_rest_days: int | None
     duration_months: int | None
+    food_provided: bool
+    housing_provided: bool
+    daily_rest_hours: int | None
+    overtime_rate_pct: int | None
+    annual_leave_days: int | None
+    probation_months: int | None
+    return_ticket_by: str | None
+    recruitment_costs_borne_by: str | None
     languages: list[str]
     deductions: list[str]
     copy_given_to_worker: bool
+    medical_cover: bool
+    termination_notice_days: int | None
+    dispute_clause: bool
+    repatriation_clause: bool
+    joint_liability_clause: bool
+    attested: bool
     content_sha256: str
 
     @field_validator("languages", "deductions", mode="before")
     @classmethod
     def _unpack(cls, value: Any) -> list[str]:
         return unpack_list(value) if isinstance(value, str) else list(value or [])
+
+
+class FeePaymentOut(Out):
+    id: int
+    worker_id: int
+    contract_id: int | None
+    agency_id: int
+    sub_agent_id: int | None
+    payee_type: str
+    payee_name: str | None
+    payee_licensed: bool | None
+    category: str
+    amount_minor: int
+    currency: str
+    amount_usd_minor: int
+    paid_on: date
+    method: str
+    receipt_no: str | None
+    loan_taken: bool
+    loan_interest_bp: int | None
+    stage: str
+    created_at: datetime
+    updated_at: datetime
 
 
 class ContractOut(Out):
@@ -107,6 +144,7 @@ class ContractOut(Out):
     created_at: datetime
     updated_at: datetime
     versions: list[ContractVersionOut] = Field(default_factory=list)
+    fee_payments: list[FeePaymentOut] = Field(default_factory=list)
 
 
 class ContractAccepted(Out):
@@ -115,27 +153,6 @@ class ContractAccepted(Out):
     status: Literal["accepted"] = "accepted"
     contract: ContractOut
     preview: list[PreviewFinding]
-
-
-class FeePaymentOut(Out):
-    id: int
-    worker_id: int
-    contract_id: int | None
-    agency_id: int
-    sub_agent_id: int | None
-    payee_type: str
-    payee_name: str | None
-    category: str
-    amount_minor: int
-    currency: str
-    amount_usd_minor: int
-    paid_on: date
-    method: str
-    receipt_no: str | None
-    loan_taken: bool
-    stage: str
-    created_at: datetime
-    updated_at: datetime
 
 
 class BulkItemResult(Out):

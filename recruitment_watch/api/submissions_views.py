@@ -29,6 +29,7 @@ from recruitment_watch.db import get_session
 from recruitment_watch.models import Contract, ContractVersion, FeePayment
 from recruitment_watch.models.vocab import ApiScope
 from recruitment_watch.services.access import scoping
+from recruitment_watch.services.contracts.fees import payments_by_contract
 from recruitment_watch.services.contracts.intake import versions_by_contract
 from recruitment_watch.services.contracts.submissions import (
     AcceptedContract,
@@ -52,9 +53,13 @@ def contracts_out(contracts: list[Contract], known: list[ContractVersion] | None
         rows = {contract.id: [] for contract in contracts}
         for row in known:
             rows[row.contract_id].append(row)
+    payments = payments_by_contract([contract.id for contract in contracts], session=get_session())
     return [
         ContractOut.model_validate(c).model_copy(
-            update={"versions": [ContractVersionOut.model_validate(row) for row in rows[c.id]]}
+            update={
+                "versions": [ContractVersionOut.model_validate(row) for row in rows[c.id]],
+                "fee_payments": [FeePaymentOut.model_validate(row) for row in payments[c.id]],
+            }
         )
         for c in contracts
     ]

@@ -64,10 +64,13 @@ def _read_yaml(path: Path, shown: str, issues: list[PackIssue]) -> Any:
         issues.append(PackIssue(shown, "file is missing"))
         return None
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        parsed = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         issues.append(PackIssue(shown, f"invalid YAML: {exc}".replace("\n", " ")))
         return None
+    if parsed is None:  # nothing but comments: an issue, never a pack silently left out
+        issues.append(PackIssue(shown, "file is empty (no YAML document in it)"))
+    return parsed
 
 
 def _validation_issues(

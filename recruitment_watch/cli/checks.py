@@ -10,8 +10,10 @@ from flask.cli import with_appcontext
 
 from recruitment_watch.checks import PackLoadError, load_packs
 from recruitment_watch.db import get_engine, unit_of_work
-from recruitment_watch.services.contracts import preview as preview_service
+from recruitment_watch.services.access.actor import previewing_as_agency
+from recruitment_watch.services.contracts.submissions import prepare_agency_contract
 from recruitment_watch.services.criteria import packs as pack_service
+from recruitment_watch.services.errors import Rejected
 from recruitment_watch.services.sweeps.run import recent_check_runs, start_sweep
 
 
@@ -101,12 +103,26 @@ def checks_runs(limit: int) -> None:
 
 @checks_group.command("preview")
 @click.argument("contract_json", type=click.File("r"))
+@click.option("--agency", "agency_id", type=int, required=True, help="The submitting agency's id (an API key's).")
 @with_appcontext
-def checks_preview(contract_json) -> None:
-    """What a contract (JSON, as the API takes it) would break, before it is submitted."""
-    data = json.load(contract_json)
+def checks_preview(contract_json, agency_id: int) -> None:
+    """What a contract would break, before it is submitted: CONTRACT_JSON is exactly the body of
+    POST /api/v1/contracts (worker inline or {"id": …}, versions, fee_payments), judged as AGENCY would submit it.
+    Bad input gets the API's field errors (exit 2); nothing is stored."""
+    try:
+        data = json.load(contract_json)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not valid JSON: {exc}", param_hint="CONTRACT_JSON") from exc
     with unit_of_work(get_engine()) as session:
-        would_be = preview_service.preview(data, session=session)
+        actor = previewing_as_agency(agency_id, session=session)
+        if actor is None:
+            raise click.BadParameter(f"agency {agency_id} does not exist", param_hint="--agency")
+        try:
+            would_be = prepare_agency_contract(actor, data, session=session).preview
+        except Rejected as exc:
+            for error in exc.errors:
+                click.echo(f"{error.field or '(body)'}: {error.message}", err=True)
+            raise SystemExit(2) from exc
     if not would_be:
         click.echo("no criterion would be broken")
     for finding in would_be:

@@ -22,6 +22,7 @@ from recruitment_watch.schemas.common import (
     StrictInput,
     WorkerReference,
 )
+from recruitment_watch.schemas.fees import InlineFeePaymentInput
 
 
 class WorkerInput(StrictInput):
@@ -111,6 +112,7 @@ class ContractInput(StrictInput):
     departure_on: date | None = None
     deployed: bool = False
     versions: list[ContractVersionInput] = Field(min_length=1, max_length=20)
+    fee_payments: list[InlineFeePaymentInput] = Field(default_factory=list, max_length=50)
 
     @model_validator(mode="after")
     def _origin_differs(self) -> ContractInput:

@@ -354,3 +354,49 @@ def test_an_idempotency_key_used_on_one_endpoint_is_refused_on_another(app, clie
     assert elsewhere.get_json()["type"] == "/api/v1/problems/idempotency-key-reused"
     assert "POST /api/v1/contracts" in elsewhere.get_json()["detail"]
     assert count(app, FeePayment) == 0
+
+
+def test_fee_payments_given_with_a_contract_are_previewed_stored_and_echoed(app, client, world):
+    """NPR 50,000 paid in cash to the agency for its service, given inline: the preview names the fee criteria
+    (before, it judged the contract as if no fee had been paid), the payment is stored with the contract, and the
+    answer echoes every submitted field of versions and payments."""
+    body = contract_body(world.employer_id)
+    body["versions"][1].update(food_provided=True, housing_provided=True, daily_rest_hours=10, medical_cover=True,
+                               overtime_rate_pct=125, annual_leave_days=21, probation_months=3, attested=True,
+                               return_ticket_by="employer", recruitment_costs_borne_by="employer",
+                               termination_notice_days=30, dispute_clause=True, repatriation_clause=True,
+                               joint_liability_clause=True)  # fmt: skip
+    paid = {"payee_type": "agency", "payee_name": "Head office", "payee_licensed": True,
+            "category": "recruitment_service_fee", "amount_minor": 5_000_000, "currency": "NPR",
+            "paid_on": "2026-01-20", "method": "cash", "receipt_no": None, "loan_taken": True,
+            "loan_interest_bp": 3600, "stage": "pre_departure", "sub_agent_id": None}  # fmt: skip
+    without = client.post("/api/v1/contracts", json=body, headers=world.agency_a.headers).get_json()
+    body_with = {**body, "reference": "CT-API-FEES", "fee_payments": [paid]}
+    answer = client.post("/api/v1/contracts", json=body_with, headers=world.agency_a.headers)
+    assert answer.status_code == 201, answer.get_json()
+    with_fees = answer.get_json()
+    fee_criteria = {f["criterion_id"] for f in with_fees["preview"]} - {f["criterion_id"] for f in without["preview"]}
+    assert {"FEE-001", "FEE-NP-001"} <= fee_criteria
+    stored = with_fees["contract"]
+    (payment,) = stored["fee_payments"]
+    assert {key: payment[key] for key in paid} == paid
+    assert (payment["contract_id"], payment["worker_id"]) == (stored["id"], stored["worker_id"])
+    assert payment["amount_usd_minor"] == 37_313  # NPR 50,000 at 134/USD
+    version = stored["versions"][1]
+    assert {key: version[key] for key in body["versions"][1] if key in version} == {
+        key: value for key, value in body["versions"][1].items() if key in version
+    }
+    assert set(body["versions"][1]) - set(version) == set(), "every submitted field is echoed"
+    assert client.get(f"/api/v1/contracts/{stored['id']}", headers=world.agency_a.headers).get_json() == stored
+
+
+def test_an_inline_fee_payment_error_names_its_index_and_writes_nothing(app, client, world):
+    body = contract_body(world.employer_id)
+    body["fee_payments"] = [{"payee_type": "agency", "category": "medical", "amount_minor": 100, "currency": "NPR",
+                             "paid_on": "2026-01-20", "method": "bank"},
+                            {"payee_type": "agency", "category": "medical", "amount_minor": -1, "currency": "XXX",
+                             "paid_on": "2026-01-20", "method": "bank"}]  # fmt: skip
+    problem = client.post("/api/v1/contracts", json=body, headers=world.agency_a.headers).get_json()
+    assert problem["status"] == 422
+    assert {e["field"] for e in problem["errors"]} == {"fee_payments.1.amount_minor", "fee_payments.1.currency"}
+    assert count(app, Contract) == count(app, FeePayment) == 0

@@ -74,18 +74,46 @@ def test_checks_run_says_when_another_sweep_is_running(runner, app):
     assert "another sweep is running on this database; try again when it has finished" in result.output
 
 
-def test_preview_names_what_a_contract_would_break(runner, session, tmp_path):
+def api_body(contract, **overrides):
+    """The body an agency would POST to /api/v1/contracts for a new contract of ``contract``'s worker."""
+    data = contract_input(contract.agency_id, contract.employer_id, contract.worker_id, reference="NEW-1")
+    del data["agency_id"], data["worker_id"]
+    return {**data, "worker": {"id": contract.worker_id}, **overrides}
+
+
+def test_preview_takes_the_api_body_and_names_what_it_would_break(runner, session, tmp_path):
     contract = make_contract(session)
     session.commit()
-    data = contract_input(contract.agency_id, contract.employer_id, contract.worker_id, reference="NEW-1")
-    data["versions"] = [data["versions"][1] | {"languages": ["ar"], "hours_per_day": 11}]
+    body = api_body(contract)
+    body["versions"] = [body["versions"][1] | {"languages": ["ar"], "hours_per_day": 11}]
+    body["fee_payments"] = [{"payee_type": "agency", "category": "recruitment_service_fee", "amount_minor": 5_000_000,
+                             "currency": "NPR", "paid_on": "2026-01-20", "method": "cash"}]  # fmt: skip
     path = tmp_path / "contract.json"
-    path.write_text(json.dumps(data, default=str))
-    result = runner.invoke(args=["checks", "preview", str(path)])
+    path.write_text(json.dumps(body, default=str))
+    result = runner.invoke(args=["checks", "preview", str(path), "--agency", str(contract.agency_id)])
     assert result.exit_code == 0, result.output
     assert "CON-002" in result.output  # not in a language the worker understands
     assert "CON-006" in result.output  # hours above 8 a day
+    assert "FEE-NP-001" in result.output  # the inline fee payment is judged too
     assert "General Principle" in result.output or "C189" in result.output
+
+
+def test_preview_answers_bad_input_with_the_apis_field_errors(runner, session, tmp_path):
+    contract = make_contract(session)
+    session.commit()
+    body = api_body(contract, surprise=1)
+    body["versions"][1]["hours_per_day"] = 30
+    path = tmp_path / "contract.json"
+    path.write_text(json.dumps(body, default=str))
+    result = runner.invoke(args=["checks", "preview", str(path), "--agency", str(contract.agency_id)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "versions.1.hours_per_day: Input should be less than or equal to 24" in result.output
+    assert "surprise: Extra inputs are not permitted" in result.output
+    stranger = runner.invoke(args=["checks", "preview", str(path), "--agency", "999999"])
+    assert stranger.exit_code == 2 and "agency 999999 does not exist" in stranger.output
+    path.write_text("{not json")
+    broken = runner.invoke(args=["checks", "preview", str(path), "--agency", str(contract.agency_id)])
+    assert broken.exit_code == 2 and "not valid JSON" in broken.output
 
 
 def test_agency_risk_explains_and_recommends(runner, app, session):

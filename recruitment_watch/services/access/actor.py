@@ -108,3 +108,19 @@ def actor_for_user(user_id: int, *, session: Session) -> Actor | None:
         user_id=user.id,
         agency_id=agency_id,
     )
+
+
+def previewing_as_agency(agency_id: int, *, session: Session) -> Actor | None:
+    """An operator at the console previewing a submission as agency ``agency_id`` would make it (None when no such
+    agency). It holds no scope: it can judge a submission, never store one."""
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        return None
+    return Actor(
+        organisation_id=agency.organisation_id or 0,
+        organisation_kind=OrganisationKind.agency,
+        organisation_name=agency.name,
+        role=Role.agency,
+        scopes=frozenset(),
+        agency_id=agency.id,
+    )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from recruitment_watch import money
 from recruitment_watch.models import Agency, Contract, FeePayment, SubAgent, Worker
 from recruitment_watch.schemas.fees import FeePaymentInput
-from recruitment_watch.services.contracts.intake import agency_owned
+from recruitment_watch.services.contracts.ownership import agency_owned
 from recruitment_watch.services.errors import Conflict, NotFound, ServiceError
 
 
@@ -34,3 +35,15 @@ def record_fee_payment(data: FeePaymentInput | Mapping[str, Any], *, session: Se
     session.add(payment)
     session.flush()
     return payment
+
+
+def payments_by_contract(contract_ids: list[int], *, session: Session) -> dict[int, list[FeePayment]]:
+    """Every fee payment of each contract, in the order recorded, keyed by contract id (one query for a page)."""
+    payments: dict[int, list[FeePayment]] = {contract_id: [] for contract_id in contract_ids}
+    if contract_ids:
+        rows = session.scalars(
+            select(FeePayment).where(FeePayment.contract_id.in_(contract_ids)).order_by(FeePayment.id)
+        )
+        for row in rows:
+            payments[row.contract_id].append(row)
+    return payments

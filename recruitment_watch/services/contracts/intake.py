@@ -9,11 +9,13 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from recruitment_watch import money
-from recruitment_watch.models import Agency, Contract, ContractVersion, Employer, JobOrder, Worker, WorkerIdentity
+from recruitment_watch.models import Agency, Contract, ContractVersion, Employer, Worker, WorkerIdentity
 from recruitment_watch.models.base import pack_list, utc_now
 from recruitment_watch.schemas.contracts import ContractInput, ContractVersionInput, WorkerInput
+from recruitment_watch.services.contracts.fees import record_fee_payment
+from recruitment_watch.services.contracts.ownership import own_job_order
 from recruitment_watch.services.contracts.version_hash import version_sha256
-from recruitment_watch.services.errors import Conflict, NotFound
+from recruitment_watch.services.errors import Conflict, NotFound, ServiceError
 
 _IDENTITY_FIELDS = ("full_name", "passport_no", "phone")
 
@@ -96,22 +98,6 @@ def submit_contract(data: ContractInput | Mapping[str, Any], *, session: Session
     return store_contract(data, session=session)[0]
 
 
-def agency_owned(session: Session, model: type, row_id: int | None, agency_id: int, field: str, noun: str) -> Any:
-    """The agency's own row ``row_id`` of ``model`` (None when none is given). Another agency's row is refused
-    exactly like one that does not exist, so the answer reveals nothing about other agencies' ids."""
-    if row_id is None:
-        return None
-    row = session.get(model, row_id)
-    if row is None or row.agency_id != agency_id:
-        raise NotFound(f"{noun} {row_id} does not exist", field=field)
-    return row
-
-
-def own_job_order(session: Session, agency_id: int, job_order_id: int | None) -> JobOrder | None:
-    """The agency's own job order ``job_order_id`` (None when none is given)."""
-    return agency_owned(session, JobOrder, job_order_id, agency_id, "job_order_id", "job order")
-
-
 def store_contract(
     data: ContractInput | Mapping[str, Any], *, session: Session
 ) -> tuple[Contract, list[ContractVersion]]:
@@ -129,7 +115,7 @@ def store_contract(
             raise NotFound(f"employer {terms.employer_id} does not exist", field=f"versions.{index}.employer_id")
     if session.scalar(select(Contract.id).where(Contract.reference == checked.reference)) is not None:
         raise Conflict(f"contract {checked.reference} already exists", field="reference")
-    contract = Contract.model_validate(checked.model_dump(exclude={"versions"}))
+    contract = Contract.model_validate(checked.model_dump(exclude={"versions", "fee_payments"}))
     session.add(contract)
     session.flush()
     previous = None
@@ -141,6 +127,16 @@ def store_contract(
     # One executemany through Core: the rows are already validated input, and ORM objects would only cost time.
     ids = session.scalars(insert(ContractVersion).returning(ContractVersion.id, sort_by_parameter_order=True), rows)
     versions = [ContractVersion.model_construct(id=row_id, **row) for row_id, row in zip(ids.all(), rows, strict=True)]
+    for index, payment in enumerate(checked.fee_payments):
+        try:
+            record_fee_payment(
+                {**payment.model_dump(), "worker_id": contract.worker_id, "contract_id": contract.id,
+                 "agency_id": contract.agency_id},
+                session=session,
+            )  # fmt: skip
+        except ServiceError as exc:
+            exc.field = f"fee_payments.{index}.{exc.field}" if exc.field else f"fee_payments.{index}"
+            raise
     return contract, versions
 
 

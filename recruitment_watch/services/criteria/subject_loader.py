@@ -17,7 +17,8 @@ from recruitment_watch import money
 from recruitment_watch.checks.subjects import FEE_CATEGORIES, ContractTerms
 from recruitment_watch.models import Agency, Complaint, Contract, ContractVersion, FeePayment, JobOrder, Worker
 from recruitment_watch.models.base import unpack_list
-from recruitment_watch.services.criteria.subject_sources import agency_source, fee_totals
+from recruitment_watch.services.criteria.fee_totals import fee_totals, inline_fee_totals
+from recruitment_watch.services.criteria.subject_sources import agency_source
 from recruitment_watch.services.registry.licence_history import LicencePeriod, history_of, status_on
 
 _LIST_FIELDS = ("deductions", "languages")
@@ -68,10 +69,15 @@ def worker_facts(worker: Worker) -> dict[str, Any]:
     }
 
 
-def fee_totals_of(session: Session, contract_id: int | None, origin_country: str) -> dict[str, Any]:
-    """Worker-paid fee totals of one contract (zeros for a contract not yet stored)."""
+def fee_totals_of(
+    session: Session, contract_id: int | None, origin_country: str, inline: list[Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Worker-paid fee totals of one stored contract, or of a submission's ``inline`` payments (each with its
+    ``amount_usd_minor``); zeros when there are none."""
     row = None
-    if contract_id is not None:
+    if inline:
+        row = session.execute(select(inline_fee_totals(inline, origin_country))).mappings().first()
+    elif contract_id is not None:
         row = session.execute(select(fee_totals(contract_id))).mappings().first()
 
     def amount(name: str) -> int:
@@ -135,6 +141,27 @@ def contract_version_subject(session: Session, version: ContractVersion) -> dict
     }
 
 
+def payment_facts(payment: FeePayment | Any) -> dict[str, Any]:
+    """A payment as the fee criteria read it (a stored row, or input with the same names and its
+    ``amount_usd_minor``)."""
+    return {
+        "id": payment.id,
+        "payer": "worker",
+        "payee_type": payment.payee_type,
+        "payee_licensed": payment.payee_licensed,
+        "category": payment.category,
+        "amount_minor": payment.amount_minor,
+        "currency": payment.currency,
+        "amount_usd_minor": payment.amount_usd_minor,
+        "paid_on": payment.paid_on,
+        "method": payment.method,
+        "receipt_no": payment.receipt_no,
+        "loan_taken": payment.loan_taken,
+        "loan_interest_pct": payment.loan_interest_bp / 100 if payment.loan_interest_bp is not None else None,
+        "stage": payment.stage,
+    }
+
+
 def fee_payment_subject(session: Session, payment: FeePayment) -> dict[str, Any] | None:
     """A payment with its contract, worker and judged version (None for a payment not linked to a contract)."""
     if payment.contract_id is None:
@@ -149,22 +176,7 @@ def fee_payment_subject(session: Session, payment: FeePayment) -> dict[str, Any]
     judged = (signed or versions)[-1]
     job_order = session.get(JobOrder, contract.job_order_id) if contract.job_order_id else None
     return {
-        "payment": {
-            "id": payment.id,
-            "payer": "worker",
-            "payee_type": payment.payee_type,
-            "payee_licensed": payment.payee_licensed,
-            "category": payment.category,
-            "amount_minor": payment.amount_minor,
-            "currency": payment.currency,
-            "amount_usd_minor": payment.amount_usd_minor,
-            "paid_on": payment.paid_on,
-            "method": payment.method,
-            "receipt_no": payment.receipt_no,
-            "loan_taken": payment.loan_taken,
-            "loan_interest_pct": payment.loan_interest_bp / 100 if payment.loan_interest_bp is not None else None,
-            "stage": payment.stage,
-        },
+        "payment": payment_facts(payment),
         "contract": contract_facts(contract, job_order),
         "worker": worker_facts(session.get(Worker, contract.worker_id)),
         "version": terms_of(judged),

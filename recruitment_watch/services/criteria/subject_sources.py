@@ -15,21 +15,17 @@ import sqlalchemy as sa
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, union
 from sqlalchemy.orm import aliased
 
-from recruitment_watch import money
-from recruitment_watch.checks.subjects import FEE_CATEGORIES, ContractFacts, ContractTerms
+from recruitment_watch.checks.subjects import ContractFacts, ContractTerms
 from recruitment_watch.models import Agency, Complaint, Contract, ContractVersion, FeePayment, JobOrder, Worker
+from recruitment_watch.services.criteria.fee_totals import (
+    ContractRange,
+    fee_columns,
+    fee_totals,
+    in_range,
+)
 from recruitment_watch.services.registry import licence_history
 
-# Fees a worker paid that count towards the recruitment-cost totals (official government fees do not).
-NOT_RECRUITMENT_COST = ("government_fee_official",)
 WINDOW_DAYS = 365
-
-
-ContractRange = tuple[int, int]  # first and last contract id, both included
-
-
-def _in_range(contract_id: ColumnElement, contract_range: ContractRange | None) -> ColumnElement:
-    return contract_id.between(*contract_range) if contract_range is not None else sa.true()
 
 
 def _date_of(column: ColumnElement, dialect_name: str) -> ColumnElement:
@@ -37,67 +33,6 @@ def _date_of(column: ColumnElement, dialect_name: str) -> ColumnElement:
     if dialect_name == "sqlite":
         return sa.type_coerce(func.date(column), sa.Date)
     return sa.cast(func.timezone("UTC", column), sa.Date)
-
-
-def _origin_currency(country: ColumnElement) -> ColumnElement:
-    return case(*((country == code, literal(currency)) for code, currency in money.COUNTRY_CURRENCY.items()),
-                else_=literal("USD"))  # fmt: skip
-
-
-def _origin_amount(origin: ColumnElement) -> ColumnElement:
-    """A payment in the origin country's currency: as paid when it was paid in it, else from its USD equivalent
-    at the reference rate (minor units of the origin currency per US cent)."""
-    minor_per_cent = case(
-        *(
-            (
-                origin == code,
-                literal(float(money.rate_on(currency, date.today())) * 10 ** money.exponent(currency) / 100),
-            )
-            for code, currency in money.COUNTRY_CURRENCY.items()
-        ),
-        else_=literal(1.0),
-    )
-    converted = sa.cast(FeePayment.amount_usd_minor * minor_per_cent, sa.Integer)
-    return case((FeePayment.currency == _origin_currency(origin), FeePayment.amount_minor), else_=converted)
-
-
-def fee_totals(
-    contract_id: int | None = None, contracts: Select | None = None, contract_range: ContractRange | None = None
-) -> sa.Subquery:
-    """Worker-paid totals per contract: USD and origin-currency sums overall and per ILO category, counts.
-
-    With ``contract_id`` only that contract's payments are read (the one-subject path); with ``contracts`` (a
-    SELECT of ids) only theirs (incremental sweeps must not aggregate the whole ledger); with ``contract_range``
-    only those of contracts in that id range (one partition of a parallel sweep).
-    """
-    rows = (
-        select(
-            FeePayment.contract_id,
-            FeePayment.category,
-            FeePayment.method,
-            FeePayment.amount_usd_minor.label("usd"),
-            _origin_amount(Contract.origin_country).label("origin"),
-        )
-        .join(Contract, Contract.id == FeePayment.contract_id)
-        .where(FeePayment.contract_id == contract_id if contract_id is not None else sa.true())
-        .where(FeePayment.contract_id.in_(contracts) if contracts is not None else sa.true())
-        .where(_in_range(FeePayment.contract_id, contract_range))
-        .subquery("fee_rows")
-    )
-    counted = rows.c.category.not_in(NOT_RECRUITMENT_COST)
-    columns = [
-        rows.c.contract_id.label("contract_id"),
-        func.sum(case((counted, rows.c.usd), else_=0)).label("total_usd"),
-        func.sum(case((counted, rows.c.origin), else_=0)).label("total_origin"),
-        func.sum(case((rows.c.method == "wage_deduction", 1), else_=0)).label("wage_deductions"),
-        func.sum(case((rows.c.category == "illegitimate", 1), else_=0)).label("illegitimate"),
-    ]
-    for category in FEE_CATEGORIES:
-        columns.append(func.sum(case((rows.c.category == category, rows.c.usd), else_=0)).label(f"usd_{category}"))
-        columns.append(
-            func.sum(case((rows.c.category == category, rows.c.origin), else_=0)).label(f"origin_{category}")
-        )
-    return select(*columns).group_by(rows.c.contract_id).subquery("fee_totals")
 
 
 def _terms_columns(version: type[ContractVersion], prefix: str) -> list[ColumnElement]:
@@ -123,23 +58,6 @@ def _worker_columns(worker: type[Worker]) -> list[ColumnElement]:
                          "skills_certified", "insured")
         ),
     ]  # fmt: skip
-
-
-def _fee_columns(totals: sa.Subquery, origin: ColumnElement) -> list[ColumnElement]:
-    def total(name: str) -> ColumnElement:
-        return func.coalesce(totals.c[name], 0)
-
-    columns = [
-        total("total_usd").label("fees__worker_paid_total_usd_minor"),
-        total("total_origin").label("fees__worker_paid_total_origin_minor"),
-        _origin_currency(origin).label("fees__origin_currency"),
-        total("wage_deductions").label("fees__wage_deduction_count"),
-        total("illegitimate").label("fees__illegitimate_count"),
-    ]
-    for category in FEE_CATEGORIES:
-        columns.append(total(f"usd_{category}").label(f"fees__worker_paid_by_category_usd_minor__{category}"))
-        columns.append(total(f"origin_{category}").label(f"fees__worker_paid_by_category_origin_minor__{category}"))
-    return columns
 
 
 def changed_contract_ids(since: datetime) -> Select:
@@ -193,7 +111,7 @@ def contract_version_source(
             Agency.licence_valid_to.label("agency__licence_valid_to"),
             licence_history.status_on_column(at_signing, signing).label("agency__status_on_signing"),
             licence_history.status_on_column(at_departure, Contract.departure_on).label("agency__status_on_departure"),
-            *_fee_columns(totals, Contract.origin_country),
+            *fee_columns(totals, Contract.origin_country),
         )
         .join(Contract, Contract.id == version.contract_id)
         .join(Worker, Worker.id == Contract.worker_id)
@@ -206,7 +124,7 @@ def contract_version_source(
     )
     if changed is not None:
         query = query.where(version.contract_id.in_(changed))
-    return query.where(_in_range(version.contract_id, contract_range))
+    return query.where(in_range(version.contract_id, contract_range))
 
 
 def _judged_seq(contract_id: ColumnElement) -> ColumnElement:
@@ -272,7 +190,7 @@ def fee_payment_source(
     )
     if changed_since is not None:
         query = query.where(payment.id.in_(changed_payment_ids(changed_since)))
-    return query.where(_in_range(payment.contract_id, contract_range))
+    return query.where(in_range(payment.contract_id, contract_range))
 
 
 def complaint_source(on: date, dialect_name: str, *, changed_since: datetime | None = None) -> Select:
