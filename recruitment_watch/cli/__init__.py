@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from recruitment_watch.cli.database import db_group
     from recruitment_watch.cli.findings import findings_group
     from recruitment_watch.cli.keys import keys_group
+    from recruitment_watch.cli.licences import licences_group
     from recruitment_watch.cli.notifications import notifications_group
     from recruitment_watch.demo.command import demo_command
 
@@ -25,3 +26,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notifications_group)
     app.cli.add_command(findings_group)
     app.cli.add_command(keys_group)
+    app.cli.add_command(licences_group)

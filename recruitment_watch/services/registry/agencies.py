@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from recruitment_watch.models import Agency, Employer, LicenceEvent
-from recruitment_watch.models.vocab import LicenceDecision, LicenceStatus
+from recruitment_watch.models.vocab import LicenceDecision, LicenceStatus, OrganisationKind
 from recruitment_watch.schemas.agencies import AgencyInput, EmployerInput, LicenceEventInput
-from recruitment_watch.services.errors import Conflict, NotFound
+from recruitment_watch.services.access.actor import Actor
+from recruitment_watch.services.errors import Conflict, Forbidden, NotFound
 from recruitment_watch.services.registry.licence_history import GRANTING
 
 
@@ -87,3 +88,12 @@ def register_employer(data: EmployerInput | Mapping[str, Any], *, session: Sessi
     session.add(employer)
     session.flush()
     return employer
+
+
+def decide_licence(
+    actor: Actor, agency_id: int, data: LicenceEventInput | Mapping[str, Any], *, session: Session
+) -> LicenceEvent:
+    """A licensing decision taken by a ministry person (``actor``), recorded with who took it."""
+    if actor.organisation_kind is not OrganisationKind.ministry or actor.user_id is None:
+        raise Forbidden("only a ministry inspector or admin decides on licences")
+    return record_licence_event(agency_id, data, session=session, user_id=actor.user_id)
