@@ -32,7 +32,13 @@ BUSY_RETRY_AFTER_S = 30
 
 def init_app(app: APIFlask) -> None:
     """Register the API blueprint, error handling, rate limiting and the spec post-processing."""
-    from recruitment_watch.api import casework_views, docs_page, public_views, submissions_views  # noqa: F401
+    from recruitment_watch.api import (  # noqa: F401
+        casework_views,
+        docs_page,
+        public_views,
+        registry_views,
+        submissions_views,
+    )
     from recruitment_watch.api.blueprint import SECURITY, bp
     from recruitment_watch.api.openapi import finish_spec
     from recruitment_watch.api.rate_limit import limiter

@@ -244,6 +244,66 @@ class EmployerOut(Out):
     registration_no: str
     country: str
     sector: str
+    address: str | None
+    watchlisted: bool
+    watchlist_reason: str | None
+    updated_at: datetime
+
+
+class AgencyOut(Out):
+    """An agency on the register, with its licence as it stands today."""
+
+    id: int
+    name: str
+    country: str
+    licence_no: str
+    licence_authority: str
+    licence_valid_from: date | None
+    licence_valid_to: date | None
+    status: str
+    uses_sub_agents: bool
+    iris_certified: bool
+    address: str | None
+    phone: str | None
+    email: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class LicenceDecisionOut(Out):
+    """A recorded licence decision; the criteria judge each contract on the licence as it stood on its dates."""
+
+    id: int
+    agency_id: int
+    decision: str
+    status: str
+    decided_on: date
+    valid_to: date | None
+    reason: str
+    legal_basis: str | None
+    recorded_at: datetime
+
+
+class JobOrderOut(Out):
+    """A demand letter on the register (contracts refer to it by id)."""
+
+    id: int
+    employer_id: int
+    agency_id: int
+    destination_country: str
+    job_title: str
+    isco_code: str | None
+    quantity: int
+    wage_minor: int
+    wage_currency: str
+    ticket_paid_by: str | None
+    visa_paid_by: str | None
+    approval_no: str | None
+    approval_valid_from: date | None
+    approval_valid_to: date | None
+    approving_authority: str | None
+    attested: bool
+    created_at: datetime
     updated_at: datetime
 
 

@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from recruitment_watch.cli.keys import keys_group
     from recruitment_watch.cli.licences import licences_group
     from recruitment_watch.cli.notifications import notifications_group
+    from recruitment_watch.cli.registry import register_command
     from recruitment_watch.demo.command import demo_command
 
     app.cli.add_command(db_group)
@@ -27,3 +28,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(findings_group)
     app.cli.add_command(keys_group)
     app.cli.add_command(licences_group)
+    app.cli.add_command(register_command)

@@ -64,6 +64,7 @@ class LicenceEvent(SQLModel, table=True):
     valid_to: date | None = None
     recorded_at: datetime = Field(default_factory=utc_now)
     recorded_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    recorded_by_key_id: int | None = Field(default=None, foreign_key="api_key.id")
 
 
 class AgencyBranch(SQLModel, table=True):

@@ -40,6 +40,8 @@ class JobOrder(Timestamped, table=True):
     approval_no: str | None = Field(default=None, max_length=64)
     approval_valid_from: date | None = None
     approval_valid_to: date | None = None
+    approving_authority: str | None = Field(default=None, max_length=200)
+    attested: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Contract(Timestamped, table=True):

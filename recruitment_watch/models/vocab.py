@@ -258,6 +258,7 @@ class ApiScope(StrEnum):
     complaints_read = "complaints:read"
     complaints_write = "complaints:write"
     sweeps_run = "sweeps:run"
+    registry_write = "registry:write"
 
 
 class DecisionKind(StrEnum):

@@ -6,8 +6,18 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from recruitment_watch.models.vocab import STATUS_AFTER, LicenceDecision, LicenceStatus
-from recruitment_watch.schemas.common import CountryCode, Reference, Sector, ShortText, StrictInput
+from recruitment_watch.models.vocab import STATUS_AFTER, LicenceDecision, LicenceStatus, Payer
+from recruitment_watch.schemas.common import (
+    MAX_AMOUNT_MINOR,
+    MAX_ID,
+    CountryCode,
+    CurrencyCode,
+    IscoCode,
+    Reference,
+    Sector,
+    ShortText,
+    StrictInput,
+)
 
 
 class AgencyInput(StrictInput):
@@ -74,10 +84,44 @@ class LicenceEventInput(StrictInput):
 
 
 class EmployerInput(StrictInput):
-    """A foreign employer."""
+    """A foreign employer; the ministry may put it on the watchlist, saying why."""
 
     name: ShortText
     registration_no: Reference
     country: CountryCode
     sector: Sector
     address: str | None = Field(default=None, max_length=500)
+    watchlisted: bool = False
+    watchlist_reason: str | None = Field(default=None, min_length=3, max_length=1000)
+
+    @model_validator(mode="after")
+    def _watchlist_has_reason(self) -> EmployerInput:
+        if self.watchlisted and self.watchlist_reason is None:
+            raise ValueError("a watchlisted employer needs a watchlist_reason")
+        return self
+
+
+class JobOrderInput(StrictInput):
+    """A demand letter: an employer asks an agency for workers, approved (and attested) by an authority."""
+
+    employer_id: int = Field(gt=0, le=MAX_ID)
+    agency_id: int = Field(gt=0, le=MAX_ID)
+    destination_country: CountryCode
+    job_title: ShortText
+    isco_code: IscoCode | None = None
+    quantity: int = Field(ge=1, le=100_000, description="How many workers the demand is for (the quota).")
+    wage_minor: int = Field(ge=0, le=MAX_AMOUNT_MINOR)
+    wage_currency: CurrencyCode
+    ticket_paid_by: Payer | None = None
+    visa_paid_by: Payer | None = None
+    approval_no: Reference | None = None
+    approval_valid_from: date | None = None
+    approval_valid_to: date | None = None
+    approving_authority: ShortText | None = None
+    attested: bool = False
+
+    @model_validator(mode="after")
+    def _approval_dates_ordered(self) -> JobOrderInput:
+        if self.approval_valid_from and self.approval_valid_to and self.approval_valid_to < self.approval_valid_from:
+            raise ValueError("approval_valid_to must not be before approval_valid_from")
+        return self

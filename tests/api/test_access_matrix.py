@@ -14,6 +14,14 @@ from .conftest import contract_body
 OWNED_BY = {"contract_id": "agency_a", "payment_id": "agency_a", "finding_id": "agency_a", "complaint_id": "ngo"}
 PEER_OF = {"agency_a": "agency_b", "ngo": "ngo_b"}
 BODIES = {"/api/v1/findings/{finding_id}/response": {"text": "We refunded the worker."}}
+# The register is the ministry's, not any organisation's records: only keys with registry:write reach it (below).
+REGISTRY_SCOPE = "registry:write"
+
+
+def registry_operation(client, path: str, method: str) -> bool:
+    view = client.application.view_functions.get(client.application.url_map.bind("").match(
+        re.sub(r"\{[a-z_]+\}", "1", path), method=method.upper())[0])  # fmt: skip
+    return getattr(view, "required_scope", None) == REGISTRY_SCOPE
 
 
 def spec_operations(client):
@@ -52,7 +60,7 @@ def test_a_peer_organisation_gets_404_for_every_record_operation(client, world, 
     checked = []
     for path, method, _operation in spec_operations(client):
         names = re.findall(r"\{([a-z_]+)\}", path)
-        if not names:
+        if not names or registry_operation(client, path, method):
             continue
         [name] = names
         owner, peer = getattr(world, OWNED_BY[name]), getattr(world, PEER_OF[OWNED_BY[name]])
@@ -155,3 +163,16 @@ def test_a_complaint_finding_is_hidden_from_the_accused_agency_until_disclosed(a
     answered = client.post(url + "/response", json={"text": "We visited the site."}, headers=world.agency_a.headers)
     assert answered.status_code == 200 and answered.get_json()["status"] == "agency_responded"
     assert client.get(url, headers=world.agency_b.headers).status_code == 404
+
+
+def test_only_ministry_keys_reach_the_register(client, world):
+    registry = [
+        (path, method) for path, method, _ in spec_operations(client) if registry_operation(client, path, method)
+    ]
+    assert len(registry) == 4, registry
+    for path, method in registry:
+        url = re.sub(r"\{[a-z_]+\}", str(world.agency_a.agency_id), path)
+        for tenant in (world.agency_a, world.ngo):
+            answer = client.open(url, method=method.upper(), json={}, headers=tenant.headers)
+            assert answer.status_code == 403, (method, path, tenant)
+        assert client.open(url, method=method.upper(), json={}, headers=world.ministry.headers).status_code == 422

@@ -37,7 +37,7 @@ WIDE = {
     "audit_event": ("id", "actor_user_id"),
     "finding": ("id", "subject_id", "agency_id", "last_check_run_id", "verified_by_user_id", "disclosed_by_user_id"),
     "job_order": ("id", "employer_id", "agency_id", "wage_minor"),
-    "licence_event": ("id", "agency_id", "recorded_by_user_id"),
+    "licence_event": ("id", "agency_id", "recorded_by_user_id", "recorded_by_key_id"),
     "notification": ("id", "user_id", "subject_id"),
     "report": ("id", "agency_id", "generated_by_user_id"),
     "sub_agent": ("id", "agency_id"),

@@ -35,6 +35,7 @@ ALLOWED_SCOPES: dict[OrganisationKind, frozenset[ApiScope]] = {
             ApiScope.findings_read,
             ApiScope.complaints_read,
             ApiScope.sweeps_run,
+            ApiScope.registry_write,
         }
     ),
 }

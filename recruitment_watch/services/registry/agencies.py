@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from recruitment_watch.models import Agency, Employer, LicenceEvent
+from recruitment_watch.models import Agency, Employer, JobOrder, LicenceEvent
 from recruitment_watch.models.vocab import LicenceDecision, LicenceStatus, OrganisationKind
-from recruitment_watch.schemas.agencies import AgencyInput, EmployerInput, LicenceEventInput
+from recruitment_watch.schemas.agencies import AgencyInput, EmployerInput, JobOrderInput, LicenceEventInput
 from recruitment_watch.services.access.actor import Actor
 from recruitment_watch.services.errors import Conflict, Forbidden, NotFound
 from recruitment_watch.services.registry.licence_history import GRANTING
@@ -93,7 +93,26 @@ def register_employer(data: EmployerInput | Mapping[str, Any], *, session: Sessi
 def decide_licence(
     actor: Actor, agency_id: int, data: LicenceEventInput | Mapping[str, Any], *, session: Session
 ) -> LicenceEvent:
-    """A licensing decision taken by a ministry person (``actor``), recorded with who took it."""
-    if actor.organisation_kind is not OrganisationKind.ministry or actor.user_id is None:
+    """A licensing decision taken by the ministry (a person, or a ministry key), recorded with who took it."""
+    if actor.organisation_kind is not OrganisationKind.ministry:
         raise Forbidden("only a ministry inspector or admin decides on licences")
-    return record_licence_event(agency_id, data, session=session, user_id=actor.user_id)
+    event = record_licence_event(agency_id, data, session=session, user_id=actor.user_id)
+    event.recorded_by_key_id = actor.key_id
+    session.add(event)
+    session.flush()
+    return event
+
+
+def register_job_order(data: JobOrderInput | Mapping[str, Any], *, session: Session) -> JobOrder:
+    """Add a demand letter of an existing employer to an existing agency."""
+    checked = JobOrderInput.model_validate(data)
+    for model, row_id, field in (
+        (Employer, checked.employer_id, "employer_id"),
+        (Agency, checked.agency_id, "agency_id"),
+    ):
+        if session.get(model, row_id) is None:
+            raise NotFound(f"{model.__tablename__} {row_id} does not exist", field=field)
+    order = JobOrder.model_validate(checked.model_dump())
+    session.add(order)
+    session.flush()
+    return order

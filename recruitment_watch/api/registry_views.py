@@ -1,0 +1,75 @@
+"""The register, kept by the ministry (keys with ``registry:write``): agencies, licence decisions, foreign employers
+and job orders. Each answer is the stored record; a licence decision is recorded with the key that made it."""
+
+from __future__ import annotations
+
+from recruitment_watch.api.blueprint import SECURITY, bp
+from recruitment_watch.api.guards import current_actor, json_response, requires, writes
+from recruitment_watch.api.models import AgencyOut, EmployerOut, JobOrderOut, LicenceDecisionOut
+from recruitment_watch.api.problems import from_service_error
+from recruitment_watch.db import get_session
+from recruitment_watch.models.vocab import ApiScope
+from recruitment_watch.schemas.agencies import AgencyInput, EmployerInput, JobOrderInput, LicenceEventInput
+from recruitment_watch.services.errors import ServiceError
+from recruitment_watch.services.registry import agencies
+
+
+@bp.post("/agencies")
+@requires(ApiScope.registry_write)
+@writes
+@bp.input(AgencyInput, arg_name="body")
+@bp.output(AgencyOut, status_code=201, description="Registered, with its first licence decision (issued)")
+@bp.doc(summary="Register an agency", security=SECURITY, operation_id="registerAgency")
+def register_agency(body: AgencyInput):
+    """Add a licensed agency; a licence number is unique within its country (409 otherwise)."""
+    try:
+        agency = agencies.register_agency(body, session=get_session())
+    except ServiceError as exc:
+        raise from_service_error(exc) from exc
+    return json_response(AgencyOut.model_validate(agency), 201)
+
+
+@bp.post("/agencies/<int:agency_id>/licence-decisions")
+@requires(ApiScope.registry_write)
+@writes
+@bp.input(LicenceEventInput, arg_name="body")
+@bp.output(LicenceDecisionOut, status_code=201, description="Recorded in the licence's history")
+@bp.doc(summary="Record a licence decision", security=SECURITY, operation_id="decideLicence")
+def decide_licence(agency_id: int, body: LicenceEventInput):
+    """Issue, renew, suspend, cancel, reinstate, … an agency's licence from ``decided_on``; the next sweep judges
+    every contract, deployment and fee on the licence as it stood on that day."""
+    try:
+        event = agencies.decide_licence(current_actor(), agency_id, body, session=get_session())
+    except ServiceError as exc:
+        raise from_service_error(exc) from exc
+    return json_response(LicenceDecisionOut.model_validate(event), 201)
+
+
+@bp.post("/employers")
+@requires(ApiScope.registry_write)
+@writes
+@bp.input(EmployerInput, arg_name="body")
+@bp.output(EmployerOut, status_code=201)
+@bp.doc(summary="Register a foreign employer", security=SECURITY, operation_id="registerEmployer")
+def register_employer(body: EmployerInput):
+    """Add a foreign employer (unique by country and registration number), on the watchlist or not."""
+    try:
+        employer = agencies.register_employer(body, session=get_session())
+    except ServiceError as exc:
+        raise from_service_error(exc) from exc
+    return json_response(EmployerOut.model_validate(employer), 201)
+
+
+@bp.post("/job-orders")
+@requires(ApiScope.registry_write)
+@writes
+@bp.input(JobOrderInput, arg_name="body")
+@bp.output(JobOrderOut, status_code=201)
+@bp.doc(summary="Register a job order", security=SECURITY, operation_id="registerJobOrder")
+def register_job_order(body: JobOrderInput):
+    """Add an employer's demand letter to an agency, with its quota, approval and approving authority."""
+    try:
+        order = agencies.register_job_order(body, session=get_session())
+    except ServiceError as exc:
+        raise from_service_error(exc) from exc
+    return json_response(JobOrderOut.model_validate(order), 201)
