@@ -57,6 +57,11 @@ class PreviewFinding(Out):
     citation: Citation
     evidence_tag: str
     remediation: str
+    judged_on: Literal["submission", "registry"] = Field(
+        default="submission",
+        description="submission: the verdict reads only what was submitted; registry: it also reads the agency's "
+        "licence history as the register holds it now (a licence decision recorded later can change it).",
+    )
 
 
 class ContractVersionOut(Out):
@@ -250,10 +255,34 @@ class EmployerOut(Out):
     updated_at: datetime
 
 
+class BranchOut(Out):
+    id: int
+    name: str
+    city: str
+    country: str
+
+
+class SubAgentOut(Out):
+    id: int
+    name: str
+    registered_no: str | None
+    licensed: bool
+    country: str
+
+
+class OrganisationOut(Out):
+    id: int
+    name: str
+    kind: str
+    country: str
+    created_at: datetime
+
+
 class AgencyOut(Out):
-    """An agency on the register, with its licence as it stands today."""
+    """An agency on the register, with its licence as it stands today, its branches and declared sub-agents."""
 
     id: int
+    organisation_id: int | None
     name: str
     country: str
     licence_no: str
@@ -266,6 +295,8 @@ class AgencyOut(Out):
     address: str | None
     phone: str | None
     email: str | None
+    branches: list[BranchOut] = Field(default_factory=list)
+    sub_agents: list[SubAgentOut] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
 

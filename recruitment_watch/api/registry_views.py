@@ -1,15 +1,30 @@
-"""The register, kept by the ministry (keys with ``registry:write``): agencies, licence decisions, foreign employers
-and job orders. Each answer is the stored record; a licence decision is recorded with the key that made it."""
+"""The register, kept by the ministry (keys with ``registry:write``): organisations, agencies (with branches and
+sub-agents), licence decisions, foreign employers and job orders. Each answer is the stored record; a licence
+decision is recorded with the key that made it."""
 
 from __future__ import annotations
 
 from recruitment_watch.api.blueprint import SECURITY, bp
 from recruitment_watch.api.guards import current_actor, json_response, requires, writes
-from recruitment_watch.api.models import AgencyOut, EmployerOut, JobOrderOut, LicenceDecisionOut
+from recruitment_watch.api.models import (
+    AgencyOut,
+    BranchOut,
+    EmployerOut,
+    JobOrderOut,
+    LicenceDecisionOut,
+    OrganisationOut,
+    SubAgentOut,
+)
 from recruitment_watch.api.problems import from_service_error
 from recruitment_watch.db import get_session
 from recruitment_watch.models.vocab import ApiScope
-from recruitment_watch.schemas.agencies import AgencyInput, EmployerInput, JobOrderInput, LicenceEventInput
+from recruitment_watch.schemas.agencies import (
+    AgencyInput,
+    EmployerInput,
+    JobOrderInput,
+    LicenceEventInput,
+    OrganisationInput,
+)
 from recruitment_watch.services.errors import ServiceError
 from recruitment_watch.services.registry import agencies
 
@@ -22,11 +37,32 @@ from recruitment_watch.services.registry import agencies
 @bp.doc(summary="Register an agency", security=SECURITY, operation_id="registerAgency")
 def register_agency(body: AgencyInput):
     """Add a licensed agency; a licence number is unique within its country (409 otherwise)."""
+    session = get_session()
     try:
-        agency = agencies.register_agency(body, session=get_session())
+        agency = agencies.register_agency(body, session=session)
     except ServiceError as exc:
         raise from_service_error(exc) from exc
-    return json_response(AgencyOut.model_validate(agency), 201)
+    branches, sub_agents = agencies.branches_and_sub_agents(agency.id, session=session)
+    answer = AgencyOut.model_validate(agency).model_copy(
+        update={"branches": [BranchOut.model_validate(row) for row in branches],
+                "sub_agents": [SubAgentOut.model_validate(row) for row in sub_agents]}
+    )  # fmt: skip
+    return json_response(answer, 201)
+
+
+@bp.post("/organisations")
+@requires(ApiScope.registry_write)
+@writes
+@bp.input(OrganisationInput, arg_name="body")
+@bp.output(OrganisationOut, status_code=201)
+@bp.doc(summary="Register an organisation", security=SECURITY, operation_id="registerOrganisation")
+def register_organisation(body: OrganisationInput):
+    """Add a ministry, an NGO or an agency organisation (its users and API keys act for it); names are unique."""
+    try:
+        organisation = agencies.register_organisation(body, session=get_session())
+    except ServiceError as exc:
+        raise from_service_error(exc) from exc
+    return json_response(OrganisationOut.model_validate(organisation), 201)
 
 
 @bp.post("/agencies/<int:agency_id>/licence-decisions")

@@ -42,6 +42,7 @@ from recruitment_watch.services.contracts.submissions import (
     store_agency_contract,
     submit_bulk,
 )
+from recruitment_watch.services.criteria.packs import registry_criteria
 from recruitment_watch.services.errors import Rejected
 
 
@@ -80,7 +81,13 @@ def bulk_answer(outcomes: list[ItemOutcome], describe: Callable[[Any], dict[str,
 
 
 def preview_out(accepted: AcceptedContract) -> list[PreviewFinding]:
-    return [PreviewFinding.model_validate(finding) for finding in accepted.preview]
+    registry = registry_criteria()
+    return [
+        PreviewFinding.model_validate(finding).model_copy(
+            update={"judged_on": "registry" if finding.criterion_id in registry else "submission"}
+        )
+        for finding in accepted.preview
+    ]
 
 
 def accepted_out(accepted: AcceptedContract) -> ContractAccepted:

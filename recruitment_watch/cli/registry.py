@@ -1,5 +1,6 @@
-"""CLI for the ministry's register: ``register agency|employer|job-order FILE`` stores the JSON body the API's
-registry operations take (one object, or a list stored all or nothing), answering bad input field by field."""
+"""CLI for the ministry's register: ``register organisation|agency|employer|job-order FILE`` stores the JSON body
+the API's registry operations take (one object, or a list stored all or nothing), answering bad input field by
+field."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from recruitment_watch.services.registry import agencies
 KINDS: dict[str, tuple[Callable[..., Any], Callable[[Any], str]]] = {
     "agency": (agencies.register_agency, lambda a: f"agency {a.id}: {a.name} (licence {a.licence_no}, {a.country})"),
     "employer": (agencies.register_employer, lambda e: f"employer {e.id}: {e.name} ({e.registration_no}, {e.country})"),
+    "organisation": (agencies.register_organisation,
+                     lambda o: f"organisation {o.id}: {o.name} ({o.kind}, {o.country})"),
     "job-order": (agencies.register_job_order,
                   lambda o: f"job order {o.id}: {o.quantity} × {o.job_title} for agency {o.agency_id}"),
 }  # fmt: skip

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from recruitment_watch.models.vocab import STATUS_AFTER, LicenceDecision, LicenceStatus, Payer
+from recruitment_watch.models.vocab import STATUS_AFTER, LicenceDecision, LicenceStatus, OrganisationKind, Payer
 from recruitment_watch.schemas.common import (
     MAX_AMOUNT_MINOR,
     MAX_ID,
@@ -20,8 +20,34 @@ from recruitment_watch.schemas.common import (
 )
 
 
+class BranchInput(StrictInput):
+    """A branch office of an agency."""
+
+    name: ShortText
+    city: str = Field(min_length=1, max_length=100)
+    country: CountryCode
+
+
+class SubAgentInput(StrictInput):
+    """A sub-agent or broker the agency declares (unlicensed ones are a risk: GPOG 4.3)."""
+
+    name: ShortText
+    registered_no: Reference | None = None
+    licensed: bool = False
+    country: CountryCode
+
+
+class OrganisationInput(StrictInput):
+    """A ministry, an NGO or an agency's organisation (users and API keys belong to one)."""
+
+    name: ShortText
+    kind: OrganisationKind
+    country: CountryCode
+
+
 class AgencyInput(StrictInput):
-    """A recruitment agency as registered by the licensing authority."""
+    """A recruitment agency as registered by the licensing authority, with its branches and declared sub-agents;
+    ``organisation_id`` links it to the agency organisation whose users and keys act for it."""
 
     name: ShortText
     country: CountryCode
@@ -35,6 +61,9 @@ class AgencyInput(StrictInput):
     address: str | None = Field(default=None, max_length=500)
     phone: str | None = Field(default=None, max_length=40)
     email: str | None = Field(default=None, max_length=254)
+    organisation_id: int | None = Field(default=None, gt=0, le=MAX_ID)
+    branches: list[BranchInput] = Field(default_factory=list, max_length=100)
+    sub_agents: list[SubAgentInput] = Field(default_factory=list, max_length=500)
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> AgencyInput:

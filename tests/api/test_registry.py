@@ -94,3 +94,32 @@ def test_employers_with_a_watchlist_and_job_orders_that_contracts_cite(client, w
     backwards = client.post("/api/v1/job-orders", json={**order, "approval_valid_to": "2025-01-01"},
                             headers=world.ministry.headers)  # fmt: skip
     assert backwards.status_code == 422
+
+
+def test_an_agency_organisation_with_branches_and_sub_agents(client, world):
+    lumbini = {"name": "Lumbini Jobs Pvt Ltd", "kind": "agency", "country": "NP"}
+    organisation = client.post("/api/v1/organisations", json=lumbini, headers=world.ministry.headers)
+    assert organisation.status_code == 201, organisation.get_json()
+    org_id = organisation.get_json()["id"]
+    assert organisation.get_json()["kind"] == "agency"
+    body = {**AGENCY, "organisation_id": org_id,
+            "branches": [{"name": "Butwal office", "city": "Butwal", "country": "NP"}],
+            "sub_agents": [{"name": "Ram Prasad (broker)", "registered_no": None, "licensed": False,
+                            "country": "NP"}]}  # fmt: skip
+    registered = client.post("/api/v1/agencies", json=body, headers=world.ministry.headers)
+    assert registered.status_code == 201, registered.get_json()
+    agency = registered.get_json()
+    assert agency["organisation_id"] == org_id
+    assert [{k: v for k, v in b.items() if k != "id"} for b in agency["branches"]] == body["branches"]
+    assert [{k: v for k, v in s.items() if k != "id"} for s in agency["sub_agents"]] == body["sub_agents"]
+    second = client.post("/api/v1/agencies", json={**body, "licence_no": "NP-LIC-0888"}, headers=world.ministry.headers)
+    assert second.status_code == 409 and "already acts for an agency" in second.get_json()["detail"]
+    ngo = client.post("/api/v1/organisations", json={"name": "Helping Hands", "kind": "ngo", "country": "NP"},
+                      headers=world.ministry.headers)  # fmt: skip
+    wrong_kind = client.post("/api/v1/agencies", json={**body, "licence_no": "NP-LIC-0999",
+                                                       "organisation_id": ngo.get_json()["id"]},
+                             headers=world.ministry.headers)  # fmt: skip
+    assert wrong_kind.status_code == 409 and "is a ngo, not an agency" in wrong_kind.get_json()["detail"]
+    same_name = client.post("/api/v1/organisations", json={"name": "Helping Hands", "kind": "ngo", "country": "NP"},
+                            headers=world.ministry.headers)  # fmt: skip
+    assert same_name.status_code == 409 and same_name.get_json()["errors"][0]["field"] == "name"

@@ -11,6 +11,7 @@ from sqlalchemy import func, make_url, select
 from recruitment_watch import create_app
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models import Contract, ContractVersion, FeePayment, IdempotencyRecord, Worker
+from recruitment_watch.services.registry import agencies
 
 from .conftest import contract_body
 
@@ -377,6 +378,9 @@ def test_fee_payments_given_with_a_contract_are_previewed_stored_and_echoed(app,
     with_fees = answer.get_json()
     fee_criteria = {f["criterion_id"] for f in with_fees["preview"]} - {f["criterion_id"] for f in without["preview"]}
     assert {"FEE-001", "FEE-NP-001"} <= fee_criteria
+    judged_on = {f["criterion_id"]: f["judged_on"] for f in with_fees["preview"]}
+    assert judged_on["FEE-NP-001"] == "submission"
+
     stored = with_fees["contract"]
     (payment,) = stored["fee_payments"]
     assert {key: payment[key] for key in paid} == paid
@@ -400,3 +404,15 @@ def test_an_inline_fee_payment_error_names_its_index_and_writes_nothing(app, cli
     assert problem["status"] == 422
     assert {e["field"] for e in problem["errors"]} == {"fee_payments.1.amount_minor", "fee_payments.1.currency"}
     assert count(app, Contract) == count(app, FeePayment) == 0
+
+
+def test_a_preview_that_reads_the_licence_history_says_so(app, client, world):
+    """Signed while the agency's licence was suspended: AGY-001 is judged on the register, not the submission."""
+    with unit_of_work(get_engine(app)) as session:
+        suspension = {"decision": "suspended", "reason": "fees", "decided_on": "2026-01-01"}
+        agencies.record_licence_event(world.agency_a.agency_id, suspension, session=session)
+    body = contract_body(world.employer_id)
+    preview = client.post("/api/v1/contracts", json=body, headers=world.agency_a.headers).get_json()["preview"]
+    judged_on = {f["criterion_id"]: f["judged_on"] for f in preview}
+    assert judged_on["AGY-001"] == "registry"
+    assert {label for criterion, label in judged_on.items() if not criterion.startswith("AGY")} == {"submission"}

@@ -28,3 +28,22 @@ def active_packs(only: set[str] | None = None, root: Path | None = None) -> list
 def reload_packs() -> None:
     """Forget loaded packs (after a pack file changed on disk)."""
     _load.cache_clear()
+    _registry_criteria.cache_clear()
+
+
+def registry_criteria() -> frozenset[str]:
+    """Ids of the criteria whose verdict on a submission also reads the register (the agency's licence history), so
+    a licence decision recorded later can change it; every other criterion reads only what the submission holds."""
+    return _registry_criteria(str(packs_root()))
+
+
+@lru_cache(maxsize=8)
+def _registry_criteria(root: str) -> frozenset[str]:
+    found = set()
+    for pack in active_packs(root=Path(root)):
+        for criterion in pack.criteria:
+            applies = criterion.spec.applies_when.paths() if criterion.spec.applies_when else []
+            paths = criterion.check.field_paths(criterion.params) + applies
+            if any(path.startswith("agency.") for path in paths):
+                found.add(criterion.id)
+    return frozenset(found)

@@ -8,9 +8,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from recruitment_watch.models import Agency, Employer, JobOrder, LicenceEvent
+from recruitment_watch.models import Agency, AgencyBranch, Employer, JobOrder, LicenceEvent, Organisation, SubAgent
 from recruitment_watch.models.vocab import LicenceDecision, LicenceStatus, OrganisationKind
-from recruitment_watch.schemas.agencies import AgencyInput, EmployerInput, JobOrderInput, LicenceEventInput
+from recruitment_watch.schemas.agencies import (
+    AgencyInput,
+    EmployerInput,
+    JobOrderInput,
+    LicenceEventInput,
+    OrganisationInput,
+)
 from recruitment_watch.services.access.actor import Actor
 from recruitment_watch.services.errors import Conflict, Forbidden, NotFound
 from recruitment_watch.services.registry.licence_history import GRANTING
@@ -21,14 +27,21 @@ def register_agency(
 ) -> Agency:
     """Add a licensed agency; its first licence event records the status it was registered with."""
     checked = AgencyInput.model_validate(data)
+    organisation_id = organisation_id or checked.organisation_id
+    if organisation_id is not None:
+        _agency_organisation(session, organisation_id)
     duplicate = session.scalar(
         select(Agency.id).where(Agency.country == checked.country, Agency.licence_no == checked.licence_no)
     )
     if duplicate is not None:
         raise Conflict(f"licence {checked.licence_no} ({checked.country}) is already registered", field="licence_no")
-    agency = Agency.model_validate({**checked.model_dump(), "organisation_id": organisation_id})
+    agency = Agency.model_validate(
+        {**checked.model_dump(exclude={"branches", "sub_agents"}), "organisation_id": organisation_id}
+    )
     session.add(agency)
     session.flush()
+    session.add_all([AgencyBranch(**branch.model_dump(), agency_id=agency.id) for branch in checked.branches])
+    session.add_all([SubAgent(**sub_agent.model_dump(), agency_id=agency.id) for sub_agent in checked.sub_agents])
     session.add(
         LicenceEvent(
             agency_id=agency.id,
@@ -43,6 +56,30 @@ def register_agency(
     )
     session.flush()
     return agency
+
+
+def _agency_organisation(session: Session, organisation_id: int) -> Organisation:
+    """The agency organisation ``organisation_id``, which must not act for another agency already."""
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound(f"organisation {organisation_id} does not exist", field="organisation_id")
+    if organisation.kind != OrganisationKind.agency.value:
+        raise Conflict(f"organisation {organisation_id} is a {organisation.kind}, not an agency",
+                       field="organisation_id")  # fmt: skip
+    if session.scalar(select(Agency.id).where(Agency.organisation_id == organisation_id)) is not None:
+        raise Conflict(f"organisation {organisation_id} already acts for an agency", field="organisation_id")
+    return organisation
+
+
+def register_organisation(data: OrganisationInput | Mapping[str, Any], *, session: Session) -> Organisation:
+    """Add a ministry, NGO or agency organisation (names are unique)."""
+    checked = OrganisationInput.model_validate(data)
+    if session.scalar(select(Organisation.id).where(Organisation.name == checked.name)) is not None:
+        raise Conflict(f"an organisation named {checked.name} already exists", field="name")
+    organisation = Organisation(name=checked.name, kind=checked.kind.value, country=checked.country)
+    session.add(organisation)
+    session.flush()
+    return organisation
 
 
 def record_licence_event(
@@ -116,3 +153,12 @@ def register_job_order(data: JobOrderInput | Mapping[str, Any], *, session: Sess
     session.add(order)
     session.flush()
     return order
+
+
+def branches_and_sub_agents(agency_id: int, *, session: Session) -> tuple[list[AgencyBranch], list[SubAgent]]:
+    """An agency's branches and declared sub-agents, in the order registered."""
+    branches = session.scalars(
+        select(AgencyBranch).where(AgencyBranch.agency_id == agency_id).order_by(AgencyBranch.id)
+    )
+    sub_agents = session.scalars(select(SubAgent).where(SubAgent.agency_id == agency_id).order_by(SubAgent.id))
+    return list(branches), list(sub_agents)
