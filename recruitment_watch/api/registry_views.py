@@ -4,6 +4,11 @@ decision is recorded with the key that made it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response
+
 from recruitment_watch.api.blueprint import SECURITY, bp
 from recruitment_watch.api.guards import current_actor, json_response, requires, writes
 from recruitment_watch.api.models import (
@@ -13,6 +18,7 @@ from recruitment_watch.api.models import (
     JobOrderOut,
     LicenceDecisionOut,
     OrganisationOut,
+    Out,
     SubAgentOut,
 )
 from recruitment_watch.api.problems import from_service_error
@@ -27,6 +33,15 @@ from recruitment_watch.schemas.agencies import (
 )
 from recruitment_watch.services.errors import ServiceError
 from recruitment_watch.services.registry import agencies
+
+
+def _created(store: Callable[[], Any], out: type[Out]) -> Response:
+    """Store through ``store`` and answer 201 with the stored record as ``out``; a service error is a problem."""
+    try:
+        row = store()
+    except ServiceError as exc:
+        raise from_service_error(exc) from exc
+    return json_response(out.model_validate(row), 201)
 
 
 @bp.post("/agencies")
@@ -58,11 +73,7 @@ def register_agency(body: AgencyInput):
 @bp.doc(summary="Register an organisation", security=SECURITY, operation_id="registerOrganisation")
 def register_organisation(body: OrganisationInput):
     """Add a ministry, an NGO or an agency organisation (its users and API keys act for it); names are unique."""
-    try:
-        organisation = agencies.register_organisation(body, session=get_session())
-    except ServiceError as exc:
-        raise from_service_error(exc) from exc
-    return json_response(OrganisationOut.model_validate(organisation), 201)
+    return _created(lambda: agencies.register_organisation(body, session=get_session()), OrganisationOut)
 
 
 @bp.post("/agencies/<int:agency_id>/licence-decisions")
@@ -74,11 +85,9 @@ def register_organisation(body: OrganisationInput):
 def decide_licence(agency_id: int, body: LicenceEventInput):
     """Issue, renew, suspend, cancel, reinstate, … an agency's licence from ``decided_on``; the next sweep judges
     every contract, deployment and fee on the licence as it stood on that day."""
-    try:
-        event = agencies.decide_licence(current_actor(), agency_id, body, session=get_session())
-    except ServiceError as exc:
-        raise from_service_error(exc) from exc
-    return json_response(LicenceDecisionOut.model_validate(event), 201)
+    return _created(
+        lambda: agencies.decide_licence(current_actor(), agency_id, body, session=get_session()), LicenceDecisionOut
+    )
 
 
 @bp.post("/employers")
@@ -89,11 +98,7 @@ def decide_licence(agency_id: int, body: LicenceEventInput):
 @bp.doc(summary="Register a foreign employer", security=SECURITY, operation_id="registerEmployer")
 def register_employer(body: EmployerInput):
     """Add a foreign employer (unique by country and registration number), on the watchlist or not."""
-    try:
-        employer = agencies.register_employer(body, session=get_session())
-    except ServiceError as exc:
-        raise from_service_error(exc) from exc
-    return json_response(EmployerOut.model_validate(employer), 201)
+    return _created(lambda: agencies.register_employer(body, session=get_session()), EmployerOut)
 
 
 @bp.post("/job-orders")
@@ -104,8 +109,4 @@ def register_employer(body: EmployerInput):
 @bp.doc(summary="Register a job order", security=SECURITY, operation_id="registerJobOrder")
 def register_job_order(body: JobOrderInput):
     """Add an employer's demand letter to an agency, with its quota, approval and approving authority."""
-    try:
-        order = agencies.register_job_order(body, session=get_session())
-    except ServiceError as exc:
-        raise from_service_error(exc) from exc
-    return json_response(JobOrderOut.model_validate(order), 201)
+    return _created(lambda: agencies.register_job_order(body, session=get_session()), JobOrderOut)

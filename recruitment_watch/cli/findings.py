@@ -6,9 +6,8 @@ import click
 from flask.cli import with_appcontext
 from pydantic import ValidationError
 
+from recruitment_watch.cli.people import acting_person
 from recruitment_watch.db import get_engine, unit_of_work
-from recruitment_watch.services.access.actor import actor_for_user
-from recruitment_watch.services.access.users import user_by_email
 from recruitment_watch.services.casework.findings import DisclosureInput, disclose_finding
 from recruitment_watch.services.errors import ServiceError
 
@@ -33,10 +32,8 @@ def findings_disclose(finding_id: int, email: str, text: str, yes: bool) -> None
     if not yes:
         click.confirm(f"The agency will see finding {finding_id} with this text:\n  {text}\nDisclose it?", abort=True)
     with unit_of_work(get_engine()) as session:
+        actor = acting_person(email, session=session)
         try:
-            actor = actor_for_user(user_by_email(email, session=session).id, session=session)
-            if actor is None:
-                raise click.UsageError(f"the user {email} is disabled")
             finding = disclose_finding(actor, finding_id, checked, session=session)
         except ServiceError as exc:
             raise click.UsageError(str(exc)) from exc

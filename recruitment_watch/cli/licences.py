@@ -12,12 +12,11 @@ import click
 from flask.cli import with_appcontext
 from pydantic import ValidationError
 
+from recruitment_watch.cli.people import acting_person
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models import Agency
 from recruitment_watch.models.vocab import LicenceDecision
 from recruitment_watch.schemas.agencies import LicenceEventInput
-from recruitment_watch.services.access.actor import actor_for_user
-from recruitment_watch.services.access.users import user_by_email
 from recruitment_watch.services.errors import ServiceError
 from recruitment_watch.services.registry.agencies import decide_licence
 from recruitment_watch.services.registry.licence_history import history_of, status_on
@@ -55,10 +54,8 @@ def licences_decide(agency_id: int, decision: str, decided_on, reason: str, lega
         if not yes:
             click.confirm(f"Record '{decision}' on the licence of {agency.name} ({agency.licence_no}) from "
                           f"{checked.decided_on}?", abort=True)  # fmt: skip
+        actor = acting_person(email, session=session)
         try:
-            actor = actor_for_user(user_by_email(email, session=session).id, session=session)
-            if actor is None:
-                raise click.UsageError(f"the user {email} is disabled")
             event = decide_licence(actor, agency_id, checked, session=session)
         except ServiceError as exc:
             raise click.UsageError(str(exc)) from exc
