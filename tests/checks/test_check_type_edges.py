@@ -931,6 +931,7 @@ RANKED = {"order": ["employer", "agency", "worker"]}
         ("lower-is-worse", {}, 1000, 999, True),
         ("lower-is-worse", {}, 1000, None, True),
         ("lower-is-worse", {}, 0, None, False),
+        ("lower-is-worse", {}, 1, None, True),
         ("lower-is-worse", {}, None, 0, False),
         ("lower-is-worse", {"tolerance_pct": 10}, 1000, 900, False),
         ("lower-is-worse", {"tolerance_pct": 10}, 1000, 899, True),
@@ -1134,6 +1135,13 @@ def test_wage_floor_one_unit_short_fails(changes: dict, shortfalls: str) -> None
     """One minor unit below any floor is a shortfall; a null allowance counts as nothing."""
     verdict = run("wage-floor", QA_FLOOR, {"version": {**QA_WAGE, **changes}})
     assert verdict.outcome == "failed" and verdict.evidence["shortfalls"] == shortfalls
+
+
+def test_wage_floor_null_allowance_counts_as_zero() -> None:
+    """A null allowance misses even a floor of one minor unit."""
+    params = {"rules": [{**QA_RULE, "allowances": [{"field": "version.housing_allowance_minor", "min_minor": 1}]}]}
+    verdict = run("wage-floor", params, {"version": {**QA_WAGE, "housing_allowance_minor": None}})
+    assert verdict.outcome == "failed" and verdict.evidence["shortfalls"] == "housing_allowance_minor"
 
 
 def test_wage_floor_provided_benefit_replaces_its_allowance() -> None:
@@ -1343,6 +1351,14 @@ def test_banned_categories_in_contract_totals(categories: list[str], hits: list[
     )
 
 
+def test_one_minor_unit_in_a_banned_category_fails() -> None:
+    """Any positive amount is a breach, however small."""
+    fees = {"fees": {"worker_paid_by_category_usd_minor": {"medical": 1}}}
+    assert run("fee-category-banned", {"categories": ["medical"]}, fees) == Verdict(
+        "failed", {"banned_categories": ["medical"], "banned_total_usd_minor": 1, "amount_display": "USD 0.01"}
+    )
+
+
 @pytest.mark.parametrize(
     ("subject_type", "payee_types", "problem"),
     [
@@ -1453,6 +1469,14 @@ def test_wage_multiple_cap(wage: int, usd: int, cap: int, outcome: str) -> None:
             "total_display": f"USD {usd / 100:,.2f}",
         },
     )
+
+
+@pytest.mark.parametrize(("usd", "outcome"), [(0, "passed"), (1, "failed")])
+def test_zero_wage_multiple_allows_no_fee(usd: int, outcome: str) -> None:
+    """A multiple of 0 caps worker-paid fees at nothing."""
+    subject = {"payment": {**PAYMENT, "amount_usd_minor": usd}, "version": {"basic_wage_usd_minor": 30000}}
+    verdict = run("fee-total-cap", {"rules": [{"wage_multiple": 0}]}, subject)
+    assert (verdict.outcome, verdict.evidence["cap_minor"]) == (outcome, 0)
 
 
 def test_wage_multiple_cap_without_a_wage_is_not_judged() -> None:
