@@ -10,12 +10,12 @@ from recruitment_watch.api.models import (
     EmployerOut,
     EmployerPage,
     EmployerQuery,
-    LicenceVerification,
     VerifyQuery,
 )
 from recruitment_watch.api.pagination import page
 from recruitment_watch.api.problems import PROBLEM_TYPES, TYPE_BASE, ApiProblem
 from recruitment_watch.api.rate_limit import limiter
+from recruitment_watch.api.registry_models import LicenceVerification
 from recruitment_watch.db import get_session
 from recruitment_watch.models import Employer
 from recruitment_watch.models.base import utc_now

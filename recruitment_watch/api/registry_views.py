@@ -11,17 +11,16 @@ from flask import Response
 
 from recruitment_watch.api.blueprint import SECURITY, bp
 from recruitment_watch.api.guards import current_actor, json_response, requires, writes
-from recruitment_watch.api.models import (
+from recruitment_watch.api.models import EmployerOut, Out
+from recruitment_watch.api.problems import from_service_error
+from recruitment_watch.api.registry_models import (
     AgencyOut,
     BranchOut,
-    EmployerOut,
     JobOrderOut,
     LicenceDecisionOut,
     OrganisationOut,
-    Out,
     SubAgentOut,
 )
-from recruitment_watch.api.problems import from_service_error
 from recruitment_watch.db import get_session
 from recruitment_watch.models.vocab import ApiScope
 from recruitment_watch.schemas.agencies import (
