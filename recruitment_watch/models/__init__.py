@@ -2,13 +2,14 @@
 
 from sqlmodel import SQLModel
 
+from recruitment_watch.models.accounts import ApiKey, User, UserSession
 from recruitment_watch.models.agencies import Agency, AgencyBranch, Employer, LicenceEvent, SubAgent
 from recruitment_watch.models.complaints import Complaint, ComplaintAttachment, ComplaintEvent
 from recruitment_watch.models.contracts import Contract, ContractVersion, JobOrder
 from recruitment_watch.models.fees import FeePayment
 from recruitment_watch.models.findings import CheckRun, Decision, Finding
 from recruitment_watch.models.operations import AuditEvent, IdempotencyRecord, JobRun, Notification, Report
-from recruitment_watch.models.organisations import ApiKey, Organisation, User, UserSession
+from recruitment_watch.models.organisations import Organisation
 from recruitment_watch.models.wide_integers import widen
 from recruitment_watch.models.workers import Worker, WorkerIdentity
 
