@@ -3,10 +3,21 @@
 # As root: apt-get installs them. Otherwise: say which ones are missing and how to install them, and fail.
 set -euo pipefail
 
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
 missing=()
 # PostgreSQL server binaries (initdb, pg_ctl, postgres) for the throwaway test cluster.
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
+fi
+# Debian's Chromium for the real-browser tests (tests/browser/): Playwright drives /usr/bin/chromium because its own
+# browser download is not reachable from CI.
+if [ ! -x /usr/bin/chromium ]; then
+  missing+=(chromium)
+fi
+# Noto fonts, so Urdu, Arabic, Bengali and Devanagari pages render (screenshots, PDFs) instead of empty boxes.
+if ! installed fonts-noto-core; then
+  missing+=(fonts-noto-core)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
