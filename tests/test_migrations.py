@@ -33,12 +33,12 @@ def test_upgrade_from_empty_creates_every_table_and_has_no_drift(empty_database_
     try:
         assert migrate.current_revision(engine) is None
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0009"
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0010"
         tables = set(inspect(engine).get_table_names())
         assert set(SQLModel.metadata.tables) <= tables
         assert migrate.drift(engine) == []
         migrate.upgrade(engine)  # upgrading again is a no-op
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0009"
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0010"
     finally:
         engine.dispose()
 
@@ -104,6 +104,38 @@ def test_0006_gives_existing_versions_their_contract_agency(empty_database_url):
                 )
             ).one()
         assert versions > 300 and matching == versions
+        assert migrate.drift(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_0010_leaves_who_registered_unknown_on_rows_registered_before(empty_database_url):
+    engine = make_engine(empty_database_url)
+    now = {"now": "2026-06-01 10:00:00"}
+    try:
+        migrate.upgrade(engine, "0009")
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO organisation (kind, name, country, created_at, updated_at) "
+                                    "VALUES ('agency', 'Everest Manpower', 'NP', :now, :now)"), now)  # fmt: skip
+            connection.execute(
+                text("INSERT INTO agency (organisation_id, name, country, licence_no, licence_authority, status, "
+                     "uses_sub_agents, iris_certified, created_at, updated_at) SELECT id, name, 'NP', 'NP-LIC-1', "
+                     "'DoFE', 'active', false, false, :now, :now FROM organisation"), now)  # fmt: skip
+            connection.execute(text("INSERT INTO employer (name, registration_no, country, sector, watchlisted, "
+                                    "created_at, updated_at) VALUES ('Doha Build', 'QA-1', 'QA', 'construction', "
+                                    "false, :now, :now)"), now)  # fmt: skip
+            connection.execute(
+                text("INSERT INTO job_order (employer_id, agency_id, destination_country, job_title, quantity, "
+                     "wage_minor, wage_currency, created_at, updated_at) SELECT employer.id, agency.id, 'QA', "
+                     "'Mason', 40, 140000, 'QAR', :now, :now FROM employer, agency"), now)  # fmt: skip
+        migrate.upgrade(engine, "0010")
+        with engine.connect() as connection:
+            for table in ("organisation", "agency", "employer", "job_order"):
+                counts = connection.execute(
+                    text(f"SELECT count(*), count(registered_by_user_id), count(registered_by_key_id) FROM {table}")
+                ).one()
+                assert tuple(counts) == (1, 0, 0), table
+        migrate.upgrade(engine)
         assert migrate.drift(engine) == []
     finally:
         engine.dispose()

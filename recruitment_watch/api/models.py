@@ -252,6 +252,8 @@ class EmployerOut(Out):
     address: str | None
     watchlisted: bool
     watchlist_reason: str | None
+    registered_by_user_id: int | None
+    registered_by_key_id: int | None
     updated_at: datetime
 
 

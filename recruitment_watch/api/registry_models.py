@@ -31,6 +31,8 @@ class OrganisationOut(Out):
     name: str
     kind: str
     country: str
+    registered_by_user_id: int | None
+    registered_by_key_id: int | None
     created_at: datetime
 
 
@@ -53,6 +55,8 @@ class AgencyOut(Out):
     email: str | None
     branches: list[BranchOut] = Field(default_factory=list)
     sub_agents: list[SubAgentOut] = Field(default_factory=list)
+    registered_by_user_id: int | None
+    registered_by_key_id: int | None
     created_at: datetime
     updated_at: datetime
 
@@ -90,6 +94,8 @@ class JobOrderOut(Out):
     approval_valid_to: date | None
     approving_authority: str | None
     attested: bool
+    registered_by_user_id: int | None
+    registered_by_key_id: int | None
     created_at: datetime
     updated_at: datetime
 

@@ -1,6 +1,6 @@
 """The register, kept by the ministry (keys with ``registry:write``): organisations, agencies (with branches and
-sub-agents), licence decisions, foreign employers and job orders. Each answer is the stored record; a licence
-decision is recorded with the key that made it."""
+sub-agents), licence decisions, foreign employers and job orders. Each answer is the stored record, recorded with
+the key that made it (``registered_by_key_id``, ``recorded_by_key_id`` in the database)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def register_agency(body: AgencyInput):
     """Add a licensed agency; a licence number is unique within its country (409 otherwise)."""
     session = get_session()
     try:
-        agency = agencies.register_agency(body, session=session)
+        agency = agencies.register_agency(body, actor=current_actor(), session=session)
     except ServiceError as exc:
         raise from_service_error(exc) from exc
     branches, sub_agents = agencies.branches_and_sub_agents(agency.id, session=session)
@@ -72,7 +72,9 @@ def register_agency(body: AgencyInput):
 @bp.doc(summary="Register an organisation", security=SECURITY, operation_id="registerOrganisation")
 def register_organisation(body: OrganisationInput):
     """Add a ministry, an NGO or an agency organisation (its users and API keys act for it); names are unique."""
-    return _created(lambda: agencies.register_organisation(body, session=get_session()), OrganisationOut)
+    return _created(
+        lambda: agencies.register_organisation(body, actor=current_actor(), session=get_session()), OrganisationOut
+    )
 
 
 @bp.post("/agencies/<int:agency_id>/licence-decisions")
@@ -97,7 +99,7 @@ def decide_licence(agency_id: int, body: LicenceEventInput):
 @bp.doc(summary="Register a foreign employer", security=SECURITY, operation_id="registerEmployer")
 def register_employer(body: EmployerInput):
     """Add a foreign employer (unique by country and registration number), on the watchlist or not."""
-    return _created(lambda: agencies.register_employer(body, session=get_session()), EmployerOut)
+    return _created(lambda: agencies.register_employer(body, actor=current_actor(), session=get_session()), EmployerOut)
 
 
 @bp.post("/job-orders")
@@ -108,4 +110,6 @@ def register_employer(body: EmployerInput):
 @bp.doc(summary="Register a job order", security=SECURITY, operation_id="registerJobOrder")
 def register_job_order(body: JobOrderInput):
     """Add an employer's demand letter to an agency, with its quota, approval and approving authority."""
-    return _created(lambda: agencies.register_job_order(body, session=get_session()), JobOrderOut)
+    return _created(
+        lambda: agencies.register_job_order(body, actor=current_actor(), session=get_session()), JobOrderOut
+    )

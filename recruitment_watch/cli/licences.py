@@ -1,4 +1,5 @@
-"""CLI for the licensing authority: ``licences decide`` records a decision, ``licences history`` lists the periods.
+"""CLI for the licensing authority: ``licences decide`` records a decision, ``licences history`` lists the periods
+(and says who registered the agency).
 
 Until the ministry's admin pages exist, this is how a licence is suspended, reinstated, renewed or cancelled; the
 criteria judge every contract on the licence as it stood on the contract's own dates (docs/criteria-engine.md).
@@ -18,7 +19,7 @@ from recruitment_watch.models import Agency
 from recruitment_watch.models.vocab import LicenceDecision
 from recruitment_watch.schemas.agencies import LicenceEventInput
 from recruitment_watch.services.errors import ServiceError
-from recruitment_watch.services.registry.agencies import decide_licence
+from recruitment_watch.services.registry.agencies import decide_licence, who_registered
 from recruitment_watch.services.registry.licence_history import history_of, status_on
 
 
@@ -67,13 +68,15 @@ def licences_decide(agency_id: int, decision: str, decided_on, reason: str, lega
 @click.argument("agency_id", type=click.IntRange(1))
 @with_appcontext
 def licences_history(agency_id: int) -> None:
-    """AGENCY_ID's licence periods, oldest first, and its status today."""
+    """AGENCY_ID's licence periods, oldest first, and its status today; who registered the agency, and when."""
     with unit_of_work(get_engine()) as session:
         agency = session.get(Agency, agency_id)
         if agency is None:
             raise click.BadParameter(f"agency {agency_id} does not exist", param_hint="AGENCY_ID")
         periods = history_of(session, agency_id)
+        registered_by = who_registered(agency, session=session)
     click.echo(f"{agency.name} — licence {agency.licence_no} ({agency.country}), {agency.licence_authority}")
+    click.echo(f"registered on {agency.created_at.date()} by {registered_by}")
     for period in periods:
         until = f"to {period.next_starts_on - timedelta(days=1)}" if period.next_starts_on else "to date"
         valid = f", valid to {period.valid_to}" if period.valid_to else ""

@@ -1,4 +1,4 @@
-"""Who acts at the console: commands that decide something name the person with ``--by EMAIL``."""
+"""Who acts at the console: commands that decide or register something name the person with ``--by EMAIL``."""
 
 from __future__ import annotations
 

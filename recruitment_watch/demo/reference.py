@@ -96,6 +96,7 @@ def _seed_agency(session: Session, rng: random.Random, index: int, today: date) 
             "uses_sub_agents": rng.random() < 0.4,
             "iris_certified": rng.random() < 0.15,
         },
+        actor=None,  # demo data: who registered it stays unknown
         session=session,
         organisation_id=organisation.id,
     )
@@ -136,6 +137,7 @@ def _seed_employer(session: Session, rng: random.Random, index: int) -> Employer
     name = f"{catalogue.EMPLOYER_WORDS[index % 20]} {rng.choice(catalogue.EMPLOYER_SUFFIXES)} {index + 1}"
     employer = agency_service.register_employer(
         {"name": name, "registration_no": registration_no, "country": destination, "sector": sector},
+        actor=None,
         session=session,
     )
     if index % 37 == 0:

@@ -63,10 +63,11 @@ def seed(url: str) -> tuple[str, int]:
                 {"name": "Bench Manpower", "country": "NP", "licence_no": "NP-BENCH-1",
                  "licence_authority": "Department of Foreign Employment", "licence_valid_from": date(2024, 1, 1),
                  "licence_valid_to": date(2030, 12, 31)},
-                session=session, organisation_id=organisation.id,
+                actor=None, session=session, organisation_id=organisation.id,
             )  # fmt: skip
             employer = agencies.register_employer(
                 {"name": "Doha Build", "registration_no": "QA-BENCH", "country": "QA", "sector": "construction"},
+                actor=None,
                 session=session,
             )
             _key, raw = api_keys.issue_key(organisation, name="bench", scopes="contracts:write", session=session)

@@ -7,11 +7,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from recruitment_watch.models.base import Timestamped, one_of, utc_now
+from recruitment_watch.models.base import RegisteredBy, Timestamped, one_of, utc_now
 from recruitment_watch.models.vocab import LicenceDecision, LicenceStatus
 
 
-class Agency(Timestamped, table=True):
+class Agency(Timestamped, RegisteredBy, table=True):
     """A licensed recruitment agency in an origin (or destination) country."""
 
     __tablename__ = "agency"
@@ -92,7 +92,7 @@ class SubAgent(SQLModel, table=True):
     country: str = Field(max_length=2)
 
 
-class Employer(Timestamped, table=True):
+class Employer(Timestamped, RegisteredBy, table=True):
     """A foreign employer; inspectors may put one on the watchlist with a reason."""
 
     __tablename__ = "employer"

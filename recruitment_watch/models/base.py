@@ -1,10 +1,12 @@
-"""Shared pieces of the table models: naming convention, timestamps, CHECK helpers, list columns."""
+"""Shared pieces of the table models: naming convention, timestamps, who registered a row, CHECK helpers, list
+columns."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -36,6 +38,23 @@ class Timestamped(SQLModel):
     updated_at: datetime = Field(
         default_factory=utc_now, nullable=False, index=True, sa_column_kwargs={"onupdate": utc_now}
     )
+
+
+class RegisteredBy(SQLModel):
+    """Who put a row on the register: a person (``registered_by_user_id``) or a ministry API key
+    (``registered_by_key_id``). Both are NULL on rows registered before this was recorded, and on demo data."""
+
+    registered_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    registered_by_key_id: int | None = Field(default=None, foreign_key="api_key.id")
+
+
+def late_reference(target: str) -> Any:
+    """A nullable reference whose foreign key is created after the tables (``use_alter``).
+
+    For a reference that closes a circle (an organisation registered by a user who belongs to an organisation):
+    without it the tables could not be sorted parent first.
+    """
+    return Field(default=None, sa_column_args=[sa.ForeignKey(target, use_alter=True)])
 
 
 def one_of(column: str, enum: type[StrEnum], *, nullable: bool = False) -> sa.CheckConstraint:

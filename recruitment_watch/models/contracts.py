@@ -11,11 +11,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from recruitment_watch.models.base import Timestamped, currency_code, non_negative, one_of, utc_now
+from recruitment_watch.models.base import RegisteredBy, Timestamped, currency_code, non_negative, one_of, utc_now
 from recruitment_watch.models.vocab import Payer, VersionKind, WagePeriod
 
 
-class JobOrder(Timestamped, table=True):
+class JobOrder(Timestamped, RegisteredBy, table=True):
     """A demand letter: an employer asks an agency for workers, approved by the origin authority."""
 
     __tablename__ = "job_order"

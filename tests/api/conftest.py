@@ -44,7 +44,7 @@ def _tenant(session, name: str, kind: OrganisationKind, *, licence_no: str | Non
     agency_id = None
     if licence_no:
         agency_id = agencies.register_agency(
-            agency_input(name=name, licence_no=licence_no), session=session, organisation_id=organisation.id
+            agency_input(name=name, licence_no=licence_no), actor=None, session=session, organisation_id=organisation.id
         ).id
     key, raw = api_keys.issue_key(organisation, name="test", scopes=scopes, session=session)
     return Tenant(organisation.id, raw, key.prefix, agency_id)
@@ -56,6 +56,7 @@ def world(app) -> World:
     with unit_of_work(get_engine(app)) as session:
         employer = agencies.register_employer(
             {"name": "Doha Build", "registration_no": "QA-123", "country": "QA", "sector": "construction"},
+            actor=None,
             session=session,
         )
         return World(

@@ -1,13 +1,13 @@
-"""The ministry keeps the register through API v1: agencies, licence decisions (recorded with the key that made
-them and shown in the public verification), foreign employers with a watchlist, job orders that contracts then
-cite. Only ministry keys may; validation is as strict as for contracts."""
+"""The ministry keeps the register through API v1: agencies, licence decisions (shown in the public verification),
+foreign employers with a watchlist, job orders that contracts then cite, each recorded with the key that made it.
+Only ministry keys may; validation is as strict as for contracts."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from recruitment_watch.db import get_engine, unit_of_work
-from recruitment_watch.models import ApiKey, LicenceEvent
+from recruitment_watch.models import Agency, ApiKey, Employer, JobOrder, LicenceEvent, Organisation
 
 from .conftest import contract_body
 
@@ -16,11 +16,29 @@ AGENCY = {"name": "Kathmandu Overseas", "country": "NP", "licence_no": "NP-LIC-0
           "licence_valid_to": "2027-12-31"}  # fmt: skip
 
 
+def ministry_key_id(app, world) -> int:
+    with unit_of_work(get_engine(app)) as session:
+        return session.scalar(select(ApiKey.id).where(ApiKey.prefix == world.ministry.prefix))
+
+
+def registered_by(app, model: type, row_id: int) -> tuple[int | None, int | None]:
+    """(user id, key id) stored as who registered ``model`` ``row_id``."""
+    with unit_of_work(get_engine(app)) as session:
+        row = session.get(model, row_id)
+        return row.registered_by_user_id, row.registered_by_key_id
+
+
 def test_the_ministry_registers_an_agency_and_decides_on_its_licence(app, client, world):
     registered = client.post("/api/v1/agencies", json=AGENCY, headers=world.ministry.headers)
     assert registered.status_code == 201, registered.get_json()
     agency = registered.get_json()
     assert {key: agency[key] for key in AGENCY} == AGENCY and agency["status"] == "active"
+    key_id = ministry_key_id(app, world)
+    assert (agency["registered_by_user_id"], agency["registered_by_key_id"]) == (None, key_id)
+    assert registered_by(app, Agency, agency["id"]) == (None, key_id)
+    with unit_of_work(get_engine(app)) as session:
+        first = session.scalar(select(LicenceEvent).where(LicenceEvent.agency_id == agency["id"]))
+        assert (first.decision, first.recorded_by_user_id, first.recorded_by_key_id) == ("issued", None, key_id)
     url = f"/api/v1/agencies/{agency['id']}/licence-decisions"
     decision = {"decision": "suspended", "decided_on": "2026-06-01", "reason": "fees charged to workers",
                 "legal_basis": "FEA 2007 s.43"}  # fmt: skip
@@ -29,7 +47,6 @@ def test_the_ministry_registers_an_agency_and_decides_on_its_licence(app, client
     assert {key: decided.get_json()[key] for key in decision} == decision
     assert decided.get_json()["status"] == "suspended" and decided.get_json()["agency_id"] == agency["id"]
     with unit_of_work(get_engine(app)) as session:
-        key_id = session.scalar(select(ApiKey.id).where(ApiKey.prefix == world.ministry.prefix))
         recorded = session.scalar(select(LicenceEvent.recorded_by_key_id).where(LicenceEvent.decision == "suspended"))
         assert recorded == key_id
     public = client.get("/api/v1/agencies/verify", query_string={"licence_no": "NP-LIC-0777"}).get_json()
@@ -64,13 +81,16 @@ def test_only_ministry_keys_keep_the_register(client, world):
     assert client.post("/api/v1/agencies", json=AGENCY).status_code == 401
 
 
-def test_employers_with_a_watchlist_and_job_orders_that_contracts_cite(client, world):
+def test_employers_with_a_watchlist_and_job_orders_that_contracts_cite(app, client, world):
     employer = {"name": "Gulf Cleaning Co", "registration_no": "QA-CR-9", "country": "QA", "sector": "cleaning",
                 "address": "Doha", "watchlisted": True,
                 "watchlist_reason": "wage theft reported by two NGOs"}  # fmt: skip
     stored = client.post("/api/v1/employers", json=employer, headers=world.ministry.headers)
     assert stored.status_code == 201, stored.get_json()
     assert {key: stored.get_json()[key] for key in employer} == employer
+    key_id = ministry_key_id(app, world)
+    assert stored.get_json()["registered_by_key_id"] == key_id
+    assert registered_by(app, Employer, stored.get_json()["id"]) == (None, key_id)
     unexplained = {**employer, "registration_no": "QA-CR-10", "watchlist_reason": None}
     no_reason = client.post("/api/v1/employers", json=unexplained, headers=world.ministry.headers)
     assert no_reason.status_code == 422 and "needs a watchlist_reason" in str(no_reason.get_json()["errors"])
@@ -83,6 +103,8 @@ def test_employers_with_a_watchlist_and_job_orders_that_contracts_cite(client, w
     assert created.status_code == 201, created.get_json()
     job_order = created.get_json()
     assert {key: job_order[key] for key in order} == order
+    assert (job_order["registered_by_user_id"], job_order["registered_by_key_id"]) == (None, key_id)
+    assert registered_by(app, JobOrder, job_order["id"]) == (None, key_id)
     body = contract_body(world.employer_id, "CT-JO-1", job_order_id=job_order["id"])
     cited = client.post("/api/v1/contracts", json=body, headers=world.agency_a.headers)
     assert cited.status_code == 201 and cited.get_json()["contract"]["job_order_id"] == job_order["id"]
@@ -96,12 +118,15 @@ def test_employers_with_a_watchlist_and_job_orders_that_contracts_cite(client, w
     assert backwards.status_code == 422
 
 
-def test_an_agency_organisation_with_branches_and_sub_agents(client, world):
+def test_an_agency_organisation_with_branches_and_sub_agents(app, client, world):
     lumbini = {"name": "Lumbini Jobs Pvt Ltd", "kind": "agency", "country": "NP"}
     organisation = client.post("/api/v1/organisations", json=lumbini, headers=world.ministry.headers)
     assert organisation.status_code == 201, organisation.get_json()
     org_id = organisation.get_json()["id"]
     assert organisation.get_json()["kind"] == "agency"
+    key_id = ministry_key_id(app, world)
+    assert organisation.get_json()["registered_by_key_id"] == key_id
+    assert registered_by(app, Organisation, org_id) == (None, key_id)
     body = {**AGENCY, "organisation_id": org_id,
             "branches": [{"name": "Butwal office", "city": "Butwal", "country": "NP"}],
             "sub_agents": [{"name": "Ram Prasad (broker)", "registered_no": None, "licensed": False,

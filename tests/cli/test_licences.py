@@ -1,27 +1,16 @@
 """The licensing authority at the console: a ministry person records licence decisions, with who and when; the
-history lists the periods; the next sweep judges contracts on the licence as it stood on their dates; ``register``
-adds agencies, employers and job orders from the API's bodies."""
+history lists the periods and who registered the agency; the next sweep judges contracts on the licence as it stood
+on their dates."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from sqlalchemy import select
 
 from recruitment_watch.db import get_engine, unit_of_work
-from recruitment_watch.models import Agency, Employer, Finding, LicenceEvent, User
-from recruitment_watch.models.vocab import OrganisationKind, Role
-from recruitment_watch.services.access import users
-from tests.support.factories import make_contract
-
-
-def people(session) -> None:
-    ministry = users.ensure_organisation("Department of Foreign Employment", OrganisationKind.ministry, "NP",
-                                         session=session)  # fmt: skip
-    users.create_user("insp@gov.example", "Insp", Role.inspector, "pw", organisation=ministry, session=session)
-    agency = users.ensure_organisation("Everest Manpower", OrganisationKind.agency, "NP", session=session)
-    users.create_user("staff@everest.example", "Staff", Role.agency, "pw", organisation=agency, session=session)
+from recruitment_watch.models import Finding, LicenceEvent, User
+from tests.support.factories import make_contract, make_people
 
 
 def decide(runner, agency_id, *extra, by="insp@gov.example"):
@@ -30,7 +19,7 @@ def decide(runner, agency_id, *extra, by="insp@gov.example"):
 
 def test_an_inspector_suspends_and_reinstates_and_the_sweep_judges_the_departure_day(runner, app, session):
     contract = make_contract(session, deployed=True)  # signed 2026-02-10, departed 2026-03-01
-    people(session)
+    make_people(session)
     session.commit()
     suspended = decide(runner, contract.agency_id, "--decision", "suspended", "--on", "2026-02-20",
                        "--reason", "fees charged to workers", "--legal-basis", "FEA s.43")  # fmt: skip
@@ -44,7 +33,8 @@ def test_an_inspector_suspends_and_reinstates_and_the_sweep_judges_the_departure
     history = runner.invoke(args=["licences", "history", str(contract.agency_id)])
     assert history.exit_code == 0, history.output
     lines = history.output.splitlines()
-    assert lines[1:4] == [
+    assert lines[1].startswith("registered on ") and lines[1].endswith(" by not recorded"), "the factory's agency"
+    assert lines[2:5] == [
         "  2024-01-01 to 2026-02-19     issued      active, valid to 2027-12-31: registered in recruitment_watch",
         "  2026-02-20 to 2026-03-31     suspended   suspended: fees charged to workers [FEA s.43]",
         "  2026-04-01 to date           reinstated  active, valid to 2027-12-31: fees refunded",
@@ -61,7 +51,7 @@ def test_an_inspector_suspends_and_reinstates_and_the_sweep_judges_the_departure
 
 def test_only_the_ministry_decides_and_bad_decisions_are_refused_before_asking(runner, session):
     contract = make_contract(session)
-    people(session)
+    make_people(session)
     session.commit()
     agency_staff = decide(runner, contract.agency_id, "--decision", "renewed", "--on", "2026-06-01", "--reason",
                           "renewing ourselves", by="staff@everest.example")  # fmt: skip
@@ -84,36 +74,3 @@ def test_only_the_ministry_decides_and_bad_decisions_are_refused_before_asking(r
     with unit_of_work(get_engine(runner.app)) as check:
         assert check.scalars(select(LicenceEvent.decision)).all() == ["issued"]
         assert date(2027, 12, 31) in check.scalars(select(LicenceEvent.valid_to)).all()
-
-
-def test_register_takes_the_api_bodies_all_or_nothing(runner, app, tmp_path):
-    agencies_file = tmp_path / "agencies.json"
-    good = {"name": "Kathmandu Overseas", "country": "NP", "licence_no": "NP-LIC-0777",
-            "licence_authority": "Department of Foreign Employment", "licence_valid_from": "2025-01-01",
-            "licence_valid_to": "2027-12-31"}  # fmt: skip
-    agencies_file.write_text(json.dumps([good, {**good, "licence_no": "NP-LIC-0778", "country": "Nepal"}]))
-    refused = runner.invoke(args=["register", "agency", str(agencies_file)])
-    assert refused.exit_code == 2
-    assert "item 2: country: String should match pattern '^[A-Z]{2}$' (nothing stored)" in refused.output
-    agencies_file.write_text(json.dumps([good, {**good, "licence_no": "NP-LIC-0778", "name": "Lumbini Jobs"}]))
-    stored = runner.invoke(args=["register", "agency", str(agencies_file)])
-    assert stored.exit_code == 0, stored.output
-    assert stored.output.splitlines()[0].endswith(": Kathmandu Overseas (licence NP-LIC-0777, NP)")
-    with unit_of_work(get_engine(app)) as check:
-        assert check.scalars(select(Agency.licence_no).order_by(Agency.id)).all() == ["NP-LIC-0777", "NP-LIC-0778"]
-        agency_id = check.scalar(select(Agency.id).where(Agency.licence_no == "NP-LIC-0777"))
-    again = runner.invoke(args=["register", "agency", str(agencies_file)])
-    assert again.exit_code == 2 and "licence_no: licence NP-LIC-0777 (NP) is already registered" in again.output
-    employer_file = tmp_path / "employer.json"
-    employer_file.write_text(json.dumps({"name": "Doha Build", "registration_no": "QA-1", "country": "QA",
-                                         "sector": "construction"}))  # fmt: skip
-    employer = runner.invoke(args=["register", "employer", str(employer_file)])
-    assert employer.exit_code == 0 and "Doha Build (QA-1, QA)" in employer.output
-    with unit_of_work(get_engine(app)) as check:
-        employer_id = check.scalar(select(Employer.id))
-    order_file = tmp_path / "order.json"
-    order_file.write_text(json.dumps({"employer_id": employer_id, "agency_id": agency_id, "destination_country": "QA",
-                                      "job_title": "Mason", "quantity": 40, "wage_minor": 140000,
-                                      "wage_currency": "QAR"}))  # fmt: skip
-    order = runner.invoke(args=["register", "job-order", str(order_file)])
-    assert order.exit_code == 0 and f"40 × Mason for agency {agency_id}" in order.output

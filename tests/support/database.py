@@ -12,10 +12,18 @@ from sqlmodel import SQLModel
 
 def wipe(engine: Engine) -> None:
     """Delete every row (children first) so the next test starts from an empty database, and forget the public
-    grades remembered for the rows deleted."""
+    grades remembered for the rows deleted.
+
+    References that close a circle (``use_alter``: an organisation registered by a user, who belongs to an
+    organisation) are cleared first; the order of the tables does not follow them.
+    """
     from recruitment_watch.services.registry.public_grade import MEMORY
 
     with engine.begin() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            for reference in table.foreign_key_constraints:
+                if reference.use_alter:
+                    connection.execute(table.update().values({column.name: None for column in reference.columns}))
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
     MEMORY.clear()

@@ -7,6 +7,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from recruitment_watch.models.vocab import OrganisationKind, Role
+from recruitment_watch.services.access import users
+from recruitment_watch.services.access.actor import Actor
 from recruitment_watch.services.contracts import intake as contracts
 from recruitment_watch.services.registry import agencies
 
@@ -23,13 +26,22 @@ def agency_input(**overrides: Any) -> dict[str, Any]:
     }
 
 
-def make_agency(session: Session, **overrides: Any):
-    return agencies.register_agency(agency_input(**overrides), session=session)
+def make_agency(session: Session, *, actor: Actor | None = None, **overrides: Any):
+    return agencies.register_agency(agency_input(**overrides), actor=actor, session=session)
 
 
-def make_employer(session: Session, **overrides: Any):
+def make_employer(session: Session, *, actor: Actor | None = None, **overrides: Any):
     data = {"name": "Falcon Contracting", "registration_no": "QA-CR-1", "country": "QA", "sector": "construction"}
-    return agencies.register_employer({**data, **overrides}, session=session)
+    return agencies.register_employer({**data, **overrides}, actor=actor, session=session)
+
+
+def make_people(session: Session) -> None:
+    """A ministry inspector, insp@gov.example, and a member of an agency's staff, staff@everest.example."""
+    ministry = users.ensure_organisation("Department of Foreign Employment", OrganisationKind.ministry, "NP",
+                                         session=session)  # fmt: skip
+    users.create_user("insp@gov.example", "Insp", Role.inspector, "pw", organisation=ministry, session=session)
+    agency = users.ensure_organisation("Everest Manpower", OrganisationKind.agency, "NP", session=session)
+    users.create_user("staff@everest.example", "Staff", Role.agency, "pw", organisation=agency, session=session)
 
 
 def make_worker(session: Session, **overrides: Any):

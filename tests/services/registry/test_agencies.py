@@ -1,17 +1,21 @@
-"""The register through the services: licence events move an agency's status, licence numbers are unique."""
+"""The register through the services: licence events move an agency's status, licence numbers are unique, every
+registration records who made it, and only the ministry registers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from recruitment_watch.models import Agency, LicenceEvent
-from recruitment_watch.services.errors import Conflict
+from recruitment_watch.models import Agency, Employer, LicenceEvent, Organisation
+from recruitment_watch.services.access import api_keys, users
+from recruitment_watch.services.access.actor import actor_for_user
+from recruitment_watch.services.errors import Conflict, Forbidden
 from recruitment_watch.services.registry import agencies
-from tests.support.factories import make_agency
+from tests.support.factories import agency_input, count_rows, make_agency, make_employer, make_people
 
 
 def test_licence_event_moves_agency_status(session):
@@ -72,3 +76,43 @@ def test_duplicate_licence_is_a_conflict(session):
     with pytest.raises(Conflict) as caught:
         make_agency(session, name="Another name")
     assert caught.value.field == "licence_no"
+
+
+def test_registering_records_who_registered(session):
+    make_people(session)
+    inspector = actor_for_user(users.user_by_email("insp@gov.example", session=session).id, session=session)
+    ministry = session.get(Organisation, inspector.organisation_id)
+    key, _raw = api_keys.issue_key(ministry, name="registry", scopes="registry:write", session=session)
+    ministry_key = replace(inspector, user_id=None, key_id=key.id, key_prefix=key.prefix)  # as api_keys.authenticate
+    organisation = agencies.register_organisation(
+        {"name": "Lumbini Jobs Pvt Ltd", "kind": "agency", "country": "NP"}, actor=inspector, session=session
+    )
+    agency = make_agency(session, actor=ministry_key, organisation_id=organisation.id)
+    employer = make_employer(session, actor=inspector)
+    order_input = {"employer_id": employer.id, "agency_id": agency.id, "destination_country": "QA",
+                   "job_title": "Mason", "quantity": 40, "wage_minor": 140000, "wage_currency": "QAR"}  # fmt: skip
+    order = agencies.register_job_order(order_input, actor=ministry_key, session=session)
+    by_person, by_key = (inspector.user_id, None), (None, ministry_key.key_id)
+    stored = [(row.registered_by_user_id, row.registered_by_key_id) for row in (organisation, agency, employer, order)]
+    assert stored == [by_person, by_key, by_person, by_key]
+    first = session.scalar(select(LicenceEvent).where(LicenceEvent.agency_id == agency.id))
+    assert (first.recorded_by_user_id, first.recorded_by_key_id) == by_key
+    assert agencies.who_registered(employer, session=session) == "insp@gov.example"
+    assert agencies.who_registered(agency, session=session) == f"API key {ministry_key.key_prefix}"
+    unknown = make_agency(session, licence_no="NP-LIC-0002", name="Seeded Agency")
+    assert (unknown.registered_by_user_id, unknown.registered_by_key_id) == (None, None)
+    assert agencies.who_registered(unknown, session=session) == "not recorded"
+
+
+def test_only_the_ministry_registers(session):
+    make_people(session)
+    staff = actor_for_user(users.user_by_email("staff@everest.example", session=session).id, session=session)
+    for register, data in (
+        (agencies.register_organisation, {"name": "Everest Branch", "kind": "agency", "country": "NP"}),
+        (agencies.register_agency, agency_input()),
+        (agencies.register_employer, {"name": "Doha Build", "registration_no": "QA-1", "country": "QA",
+                                      "sector": "construction"}),
+    ):  # fmt: skip
+        with pytest.raises(Forbidden, match="only a ministry inspector or admin keeps the register"):
+            register(data, actor=staff, session=session)
+    assert [count_rows(session, model) for model in (Agency, Employer, LicenceEvent)] == [0, 0, 0]

@@ -31,7 +31,7 @@ def agency(app):
         head = users.create_user("head@ministry.example", "Head Inspector", Role.inspector, "pw-123456789",
                                  organisation=ministry, session=session)  # fmt: skip
         registered = agencies.register_agency(
-            agency_input(licence_valid_to=date(2026, 12, 31)), session=session, organisation_id=org.id
+            agency_input(licence_valid_to=date(2026, 12, 31)), actor=None, session=session, organisation_id=org.id
         )
         return {"id": registered.id, "user": staff.id, "head": head.id}
 

@@ -100,7 +100,7 @@ def test_sql_status_agrees_with_python_on_random_histories(session):
         for number in range(40):
             agency = agencies.register_agency(
                 {"name": f"Agency {number}", "country": "NP", "licence_no": f"RND-{number}",
-                 "licence_authority": "DoFE", "status": "active"}, session=session)  # fmt: skip
+                 "licence_authority": "DoFE", "status": "active"}, actor=None, session=session)  # fmt: skip
             session.execute(sa.delete(agencies.LicenceEvent).where(agencies.LicenceEvent.agency_id == agency.id))
             for decided in random_history(rng):
                 agencies.record_licence_event(agency.id, {"reason": "random", **decided}, session=session)
