@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 RUN_ENV := RW_INSTANCE_PATH=$(CURDIR)/instance
 DEMO_CONTRACTS ?= 2000
 
-.PHONY: run test install install-dev system-packages lint bench-demo clean
+.PHONY: run test install install-dev system-packages lint bench-demo clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,13 @@ bench-demo: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist *.egg-info
+
+# Re-extract the translatable strings and merge them into the five catalogues (ur, ar, bn, ne, hi), then compile.
+# New strings arrive untranslated (tests/web/test_translations.py then fails until each catalogue has them).
+translations: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project recruitment_watch --copyright-holder "recruitment_watch contributors" \
+	  -o recruitment_watch/translations/messages.pot .
+	$(BIN)/pybabel update -i recruitment_watch/translations/messages.pot -d recruitment_watch/translations \
+	  --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d recruitment_watch/translations --statistics

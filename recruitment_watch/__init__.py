@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security_headers.init_app(app)
     web.init_app(app)
     api.init_app(app)
+    web.csrf.exempt(api.blueprint.bp)  # the API authenticates with keys in a header, never with the cookie
     cli.init_app(app)
     jobs.init_app(app)
     devtools.init_app(app)

@@ -66,6 +66,13 @@ DEFAULTS: dict[str, Any] = {
     "API_RATELIMIT_STORAGE_URI": "memory://",
     # Largest request body accepted (bytes); a 1,000-contract bulk request is about 2.5 MB.
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    # Web sessions end after this many minutes without a request, and this many hours after signing in.
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_MAX_HOURS": 12,
+    # Session cookies are sent over HTTPS only. Browsers treat http://127.0.0.1 and http://localhost as secure,
+    # so `make run` works as it is; set RW_SESSION_COOKIE_SECURE=false only for plain HTTP on another host.
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
     # Set by tests; relaxes the secret-key refusal.
     "TESTING": False,
     # Set by ``flask --debug``; relaxes the secret-key refusal.

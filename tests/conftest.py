@@ -80,8 +80,8 @@ def revised_fee_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     "Revised wording:"; every other pack is the shipped one. Returns the packs folder."""
     import shutil
 
+    from recruitment_watch.services.criteria import pack_switches
     from recruitment_watch.services.criteria.packs import active_packs, packs_root
-    from recruitment_watch.services.sweeps import run as sweeps
 
     revised = tmp_path / "audits"
     shutil.copytree(packs_root(), revised)
@@ -91,7 +91,7 @@ def revised_fee_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     text = text.replace("version: 1.0.0", "version: 1.1.0", 1)
     text = text.replace('"The worker paid {amount_display}', '"Revised wording: the worker paid {amount_display}', 1)
     pack_file.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(sweeps, "active_packs", lambda only=None: active_packs(only, root=revised))
+    monkeypatch.setattr(pack_switches, "active_packs", lambda only=None: active_packs(only, root=revised))
     return revised
 
 

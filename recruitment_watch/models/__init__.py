@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from recruitment_watch.models.accounts import ApiKey, User, UserSession
+from recruitment_watch.models.accounts import ApiKey, Invitation, RecoveryCode, SecurityEvent, User, UserSession
 from recruitment_watch.models.agencies import Agency, AgencyBranch, Employer, LicenceEvent, SubAgent
 from recruitment_watch.models.complaints import Complaint, ComplaintAttachment, ComplaintEvent
 from recruitment_watch.models.contracts import Contract, ContractVersion, JobOrder
@@ -10,6 +10,7 @@ from recruitment_watch.models.fees import FeePayment
 from recruitment_watch.models.findings import CheckRun, Decision, Finding
 from recruitment_watch.models.operations import AuditEvent, IdempotencyRecord, JobRun, Notification, Report
 from recruitment_watch.models.organisations import Organisation
+from recruitment_watch.models.pack_settings import PackSetting
 from recruitment_watch.models.wide_integers import widen
 from recruitment_watch.models.workers import Worker, WorkerIdentity
 
@@ -34,9 +35,13 @@ __all__ = [
     "JobOrder",
     "JobRun",
     "LicenceEvent",
+    "Invitation",
     "Notification",
     "Organisation",
+    "PackSetting",
+    "RecoveryCode",
     "Report",
+    "SecurityEvent",
     "SubAgent",
     "User",
     "UserSession",

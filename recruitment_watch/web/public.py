@@ -7,17 +7,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from recruitment_watch.db import get_session
 from recruitment_watch.services.oversight import overview
+from recruitment_watch.web.access import public
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@public
 def home() -> str:
     """What the system is, who it serves, and live public figures."""
     return render_template("public/home.html", figures=overview.public_figures(session=get_session()))
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     """Liveness plus database connectivity: 200 when the database answers, 503 when it does not."""
     try:

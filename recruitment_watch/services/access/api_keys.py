@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from recruitment_watch.db import SQLITE_BEGIN_IMMEDIATE
@@ -20,6 +20,7 @@ from recruitment_watch.models import Agency, ApiKey, Organisation
 from recruitment_watch.models.base import pack_list, unpack_list, utc_now
 from recruitment_watch.models.vocab import ApiScope, OrganisationKind
 from recruitment_watch.services.access.actor import ALLOWED_SCOPES, KEY_ROLE, Actor
+from recruitment_watch.services.accounts.security_events import EventKind, record
 from recruitment_watch.services.errors import Conflict, NotFound
 
 KEY_PREFIX = "rwk"
@@ -50,9 +51,11 @@ def parse_scopes(text: str | Iterable[str], kind: OrganisationKind) -> list[str]
 
 
 def issue_key(
-    organisation: Organisation, *, name: str, scopes: str | Iterable[str], session: Session
-) -> tuple[ApiKey, str]:
-    """Create a key; returns the row and the key in clear (shown once, never stored)."""
+    organisation: Organisation, *, name: str, scopes: str | Iterable[str], session: Session,
+    issued_by_user_id: int | None = None,
+) -> tuple[ApiKey, str]:  # fmt: skip
+    """Create a key; returns the row and the key in clear (shown once, never stored). Recorded as a security event
+    naming the person who issued it (None from the console)."""
     kind = OrganisationKind(organisation.kind)
     chosen = parse_scopes(scopes, kind)
     prefix = secrets.token_hex(6)
@@ -63,9 +66,12 @@ def issue_key(
         prefix=prefix,
         key_hash=_digest(raw),
         scopes=pack_list(chosen),
+        issued_by_user_id=issued_by_user_id,
     )
     session.add(key)
     session.flush()
+    record(session, EventKind.key_issued, actor_user_id=issued_by_user_id,
+           detail=f"key {prefix} ({key.name}) for {organisation.name}: {', '.join(chosen)}")  # fmt: skip
     return key, raw
 
 
@@ -117,14 +123,15 @@ def organisation_named(name: str, *, session: Session) -> Organisation:
     return found
 
 
-def revoke_key(prefix: str, *, session: Session) -> ApiKey:
-    """Revoke a key by its prefix; effective on the next request."""
+def revoke_key(prefix: str, *, session: Session, revoked_by_user_id: int | None = None) -> ApiKey:
+    """Revoke a key by its prefix; effective on the next request. Recorded as a security event."""
     key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix.strip()))
     if key is None:
         raise NotFound(f"no API key with prefix {prefix}", field="prefix")
     if key.revoked_at is None:
         key.revoked_at = utc_now()
         session.add(key)
+        record(session, EventKind.key_revoked, actor_user_id=revoked_by_user_id, detail=f"key {key.prefix}")
         session.flush()
     return key
 
@@ -135,3 +142,19 @@ def list_keys(session: Session, organisation_id: int | None = None) -> list[tupl
     if organisation_id is not None:
         query = query.where(ApiKey.organisation_id == organisation_id)
     return [(key, name) for key, name in session.execute(query.order_by(ApiKey.id.desc())).all()]
+
+
+def key_page(session: Session, *, search: str | None = None, offset: int = 0, limit: int = 50
+             ) -> tuple[list[tuple[ApiKey, str]], int]:  # fmt: skip
+    """One page of keys with their organisation's name, newest first; ``search`` matches name, prefix or
+    organisation. Returns the page and the total."""
+    query = select(ApiKey, Organisation.name).join(Organisation, Organisation.id == ApiKey.organisation_id)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            func.lower(ApiKey.name).like(pattern) | ApiKey.prefix.like(pattern)
+            | func.lower(Organisation.name).like(pattern)
+        )  # fmt: skip
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(ApiKey.id.desc()).offset(offset).limit(limit)).all()
+    return [(key, name) for key, name in rows], total

@@ -22,7 +22,7 @@ from recruitment_watch.models import Agency, Employer, SubAgent, Worker
 from recruitment_watch.models.base import utc_now
 from recruitment_watch.schemas.contracts import ContractInput
 from recruitment_watch.services.contracts.ownership import agency_owned, own_job_order
-from recruitment_watch.services.criteria.packs import active_packs
+from recruitment_watch.services.criteria.pack_switches import judged_packs
 from recruitment_watch.services.criteria.subject_loader import (
     agency_licence,
     contract_facts,
@@ -79,7 +79,7 @@ def preview(
     facts = contract_facts(_Draft(checked), job_order)
     payments = _inline_payments(session, checked)
     context = _Context(
-        packs=active_packs(),
+        packs=judged_packs(session),
         today=today,
         facts=facts,
         worker=worker_facts(worker),

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from recruitment_watch.db import unit_of_work
 from recruitment_watch.models import JobRun
@@ -141,3 +142,22 @@ def latest_by_job(engine: Engine) -> dict[str, JobRun]:
     query = select(JobRun).join(newest, (JobRun.job_id == newest.c.job_id) & (JobRun.scheduled_for == newest.c.slot))
     with unit_of_work(engine) as session:
         return {run.job_id: run for run in session.scalars(query).all()}
+
+
+def run_history(
+    session: Session, *, job_id: str | None = None, status: str | None = None, offset: int = 0, limit: int = 50
+) -> tuple[list[JobRun], int]:
+    """One page of the job history, newest slot first, optionally of one job and one status, with the total."""
+    query = select(JobRun)
+    if job_id:
+        query = query.where(JobRun.job_id == job_id)
+    if status:
+        query = query.where(JobRun.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(JobRun.scheduled_for.desc(), JobRun.id.desc()).offset(offset).limit(limit))
+    return list(rows.all()), total
+
+
+def job_ids_seen(session: Session) -> list[str]:
+    """Every job id that has run at least once, in order."""
+    return list(session.scalars(select(JobRun.job_id).distinct().order_by(JobRun.job_id)).all())

@@ -27,7 +27,7 @@ from recruitment_watch.db import unit_of_work
 from recruitment_watch.models import CheckRun
 from recruitment_watch.models.base import utc_now
 from recruitment_watch.models.vocab import RunStatus
-from recruitment_watch.services.criteria.packs import active_packs
+from recruitment_watch.services.criteria.pack_switches import judged_packs
 from recruitment_watch.services.sweeps.lock import exclusive_sweep
 from recruitment_watch.services.sweeps.recording import Tally
 from recruitment_watch.services.sweeps.scope import ALWAYS_WHOLE
@@ -125,7 +125,8 @@ def _locked_sweep(
     engine: Engine, strategy: Strategy, *, full: bool, only_packs: set[str] | None, trigger: str, now: datetime | None
 ) -> CheckRun:
     now = now or utc_now()
-    packs = active_packs(only_packs)
+    with unit_of_work(engine) as session:
+        packs = judged_packs(session, only_packs)  # less the packs an admin switched off
     started = time.perf_counter()
     run, last = _open_run(engine, packs, full=full, trigger=trigger, now=now)
     try:

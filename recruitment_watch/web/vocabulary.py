@@ -1,0 +1,59 @@
+"""The words stored as codes (roles, severities, statuses, event kinds, …) as readers see them, in their language,
+and the sentences the services raise that pages show as they are: written out here so the catalogues carry them.
+Templates show a code with ``{{ value|term }}`` and a service's message with ``{{ _(message) }}``."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+TERMS = {
+    # roles and organisation kinds
+    "admin": _l("admin"), "inspector": _l("inspector"), "ngo": _l("NGO"), "agency": _l("agency"),
+    "ministry": _l("ministry"),
+    # severities
+    "low": _l("low"), "medium": _l("medium"), "high": _l("high"), "critical": _l("critical"),
+    # complaint statuses
+    "received": _l("received"), "acknowledged": _l("acknowledged"), "under_investigation": _l("under investigation"),
+    "resolved": _l("resolved"), "referred": _l("referred"), "closed": _l("closed"),
+    # licence statuses
+    "active": _l("active"), "renewed": _l("renewed"), "suspended": _l("suspended"), "cancelled": _l("cancelled"),
+    "expired": _l("expired"), "surrendered": _l("surrendered"), "delisted": _l("delisted"), "banned": _l("banned"),
+    # job and sweep runs
+    "running": _l("running"), "succeeded": _l("succeeded"), "failed": _l("failed"), "skipped": _l("skipped"),
+    "schedule": _l("schedule"), "catch_up": _l("catch-up"), "takeover": _l("takeover"), "manual": _l("manual"),
+    "full": _l("full"), "incremental": _l("incremental"), "cli": _l("console"), "api": _l("API"),
+    # security events
+    "login": _l("sign-in"), "login_failed": _l("failed sign-in"), "locked": _l("account locked"),
+    "logout": _l("sign-out"), "second_factor_failed": _l("wrong second-step code"),
+    "second_factor_enrolled": _l("second step set up"), "second_factor_reset": _l("second step reset"),
+    "recovery_code_used": _l("recovery code used"), "session_revoked": _l("session ended"),
+    "password_set": _l("password set"), "invitation_issued": _l("password link made"),
+    "invitation_refused": _l("password link refused"), "user_created": _l("account created"),
+    "user_disabled": _l("account disabled"), "user_enabled": _l("account enabled"), "key_issued": _l("API key issued"),
+    "key_revoked": _l("API key revoked"), "pack_switched": _l("criteria pack switched"),
+    "success": _l("success"), "failure": _l("failure"),
+}  # fmt: skip
+
+SERVICE_MESSAGES = (
+    _l("Use at least 12 characters (a few words make a good password)."),
+    _l("Use at most 128 characters."),
+    _l("This password is among the most commonly used ones; choose another."),
+    _l("Do not use your e-mail address as your password."),
+    _l("This link is not valid any more: it was used, or it expired. Ask an admin for a new one."),
+    _l("you cannot disable your own account"),
+)
+
+
+def term(value: str | None) -> str:
+    """``value`` (a stored code) in the reader's language; an unknown code is shown as it is."""
+    if value is None:
+        return "—"
+    label = TERMS.get(value)
+    return str(label) if label is not None else gettext(value)
+
+
+def init_app(app: Flask) -> None:
+    """Offer the ``term`` filter to the templates."""
+    app.add_template_filter(term, "term")

@@ -1,0 +1,149 @@
+"""Who may open what, generated from the app's URL map so a new route cannot be forgotten.
+
+Every route is declared public or guarded (web pages by role, API operations by scope). Then each role —
+anonymous, agency A, agency B, NGO A, NGO B, inspector, admin — opens every page and sends every form, with
+another organisation's records where a route names one, and the answer must leak nothing: not in its status, not in
+its body.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from recruitment_watch.db import get_engine, unit_of_work
+from recruitment_watch.models import ApiKey, Finding, User, UserSession
+from recruitment_watch.web.access import PUBLIC
+from tests.api.conftest import records  # noqa: F401
+from tests.web.conftest import csrf_token, signed_in, text_of
+
+# Served by the frameworks themselves, deliberately open: static files, the OpenAPI spec, the API docs page.
+FRAMEWORK = {"static", "openapi.spec"}
+# Pages with nothing to show unless a step just made it (the recovery codes, once after enrolment): 404 otherwise.
+SHOWN_ONCE = {"auth.recovery_codes"}
+ROLES = ("anonymous", "agency_a", "agency_b", "ngo_a", "ngo_b", "inspector", "admin")
+
+
+def _web_rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") or rule.endpoint in FRAMEWORK:
+            continue
+        yield rule, app.view_functions[rule.endpoint]
+
+
+def test_every_route_is_declared_public_or_guarded(app):
+    undeclared = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if rule.endpoint in FRAMEWORK or rule.endpoint.startswith("api_docs."):
+            continue
+        if rule.rule.startswith("/api/"):
+            declared = getattr(view, "required_scope", None) or getattr(view, "public_operation", False)
+        else:
+            declared = getattr(view, "access", None)
+        if not declared:
+            undeclared.append(f"{rule.endpoint} {rule.rule}")
+    assert undeclared == []
+
+
+def test_the_public_web_routes_are_exactly_these(app):
+    public = sorted(rule.rule for rule, view in _web_rules(app) if view.access == PUBLIC)
+    assert public == ["/", "/healthz", "/invitation/<token>", "/language", "/login", "/login/code", "/login/enrol"]
+
+
+def _clients(app, people):
+    clients = {"anonymous": app.test_client()}
+    for name, person in people.all().items():
+        clients[name] = signed_in(app, person)
+    return clients
+
+
+def _url(rule, values) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+
+
+@pytest.fixture()
+def foreign(app, people, records):  # noqa: F811
+    """Values for every route parameter, each naming another organisation's (or person's) record."""
+    signed_in(app, people.agency_a)  # agency A has a live session the others must not end
+    with unit_of_work(get_engine(app)) as session:
+        key = session.scalar(select(ApiKey).where(ApiKey.organisation_id == people.agency_a.organisation_id))
+        session_id = session.scalar(select(UserSession.id).where(UserSession.user_id == people.agency_a.id))
+    return {
+        "user_id": people.agency_a.id, "session_id": session_id, "prefix": key.prefix,
+        "pack_id": "ilo-fair-recruitment", "state": "off", "action": "disable", "token": "not-a-token",
+    }  # fmt: skip
+
+
+def test_every_page_answers_each_role_without_a_leak(app, people, foreign, records):  # noqa: F811
+    clients = _clients(app, people)
+    with unit_of_work(get_engine(app)) as session:
+        finding_message = session.get(Finding, records["finding_id"]).message
+    secrets = {people.admin.email, people.inspector.email, foreign["prefix"]}
+    checked = 0
+    for rule, view in _web_rules(app):
+        if "GET" not in rule.methods or rule.endpoint == "public.healthz":
+            continue
+        url = _url(rule, foreign)
+        for role in ROLES:
+            answer = clients[role].get(url)
+            checked += 1
+            body = answer.get_data(as_text=True)
+            if view.access == PUBLIC:
+                assert answer.status_code in (200, 302, 404), (role, url)
+            elif role == "anonymous":
+                assert answer.status_code == 302 and answer.headers["Location"].startswith("/login"), url
+            elif people.all()[role].role.value in view.access:
+                expected = 404 if rule.endpoint in SHOWN_ONCE else 200
+                assert answer.status_code == expected, (role, url, answer.status_code)
+            else:
+                assert answer.status_code == 404, (role, url, answer.status_code)
+                assert not any(secret in body for secret in secrets), (role, url)
+            if role in ("agency_b", "ngo_a", "ngo_b", "anonymous"):
+                assert finding_message not in body, (role, url)  # agency A's finding shows to A and staff only
+    assert checked >= 7 * 15
+
+
+def test_every_form_refuses_roles_it_is_not_for_and_changes_nothing(app, people, foreign):
+    clients = _clients(app, people)
+    for rule, view in _web_rules(app):
+        if "POST" not in rule.methods or view.access == PUBLIC:
+            continue
+        url = _url(rule, foreign)
+        for role in ROLES:
+            client = clients[role]
+            token = csrf_token(client.get("/login" if role == "anonymous" else "/account").get_data(as_text=True))
+            data = {"csrf_token": token, "confirm": "y", "reason": "matrix"}
+            if role == "anonymous":
+                answer = client.post(url, data=data)
+                assert answer.status_code == 302 and answer.headers["Location"].startswith("/login"), url
+            else:
+                barred = people.all()[role].role.value not in view.access
+                someone_elses = rule.endpoint == "account.end_session" and role != "agency_a"  # only their own
+                if barred or someone_elses:
+                    assert client.post(url, data=data).status_code == 404, (role, url)
+    with unit_of_work(get_engine(app)) as session:
+        assert session.get(User, people.agency_a.id).is_active  # no one but an admin disabled agency A's person
+        live = session.scalar(select(UserSession).where(UserSession.id == foreign["session_id"]))
+        assert live.revoked_at is None  # nobody ended agency A's session by its id
+        assert session.scalar(select(ApiKey.revoked_at).where(ApiKey.prefix == foreign["prefix"])) is None
+
+
+def test_each_dashboard_shows_only_the_organisations_own_records(app, people, world, records):  # noqa: F811
+    clients = _clients(app, people)
+    with unit_of_work(get_engine(app)) as session:
+        newest = session.scalar(select(func.max(Finding.id)).where(Finding.agency_id == world.agency_a.agency_id))
+    seen = {role: text_of(clients[role].get("/dashboard")) for role in ROLES if role != "anonymous"}
+    shown = f"#{newest}"
+    assert shown in seen["agency_a"] and shown in seen["inspector"] and shown in seen["admin"]
+    assert shown not in seen["agency_b"] and "No open findings." in seen["agency_b"]
+    assert "1 received" in seen["ngo_a"] and "Complaints" not in seen["ngo_b"]
+    assert "1 contracts submitted" in seen["agency_a"] and "0 contracts submitted" in seen["agency_b"]
+
+
+def test_a_signed_in_browser_does_not_open_the_api(app, people, records):  # noqa: F811
+    client = signed_in(app, people.inspector)
+    answer = client.get("/api/v1/findings")
+    assert answer.status_code == 401 and answer.mimetype == "application/problem+json"
