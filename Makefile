@@ -1,5 +1,6 @@
 # The two commands a new user needs, first in README.md:
-#   make run    create the venv, install, migrate, seed demo data, serve on http://127.0.0.1:5000
+#   make run    create the venv, install, migrate, seed demo data and sweep it, then serve http://127.0.0.1:5000
+#               with gunicorn and the scheduler beside it (Ctrl-C stops both)
 #   make test   install test dependencies (Python and, as root, Debian packages) and run every test on
 #               SQLite and on a throwaway PostgreSQL
 PYTHON ?= python3
@@ -31,7 +32,7 @@ system-packages:
 run: install
 	$(RUN_ENV) $(BIN)/recruitment-watch db upgrade
 	$(RUN_ENV) $(BIN)/recruitment-watch demo --contracts $(DEMO_CONTRACTS)
-	$(RUN_ENV) $(BIN)/recruitment-watch run --host 127.0.0.1 --port 5000
+	$(RUN_ENV) $(BIN)/recruitment-watch serve --bind 127.0.0.1:5000
 
 test: system-packages install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from recruitment_watch.cli.licences import licences_group
     from recruitment_watch.cli.notifications import notifications_group
     from recruitment_watch.cli.registry import register_command
+    from recruitment_watch.cli.serve import serve_command
     from recruitment_watch.demo.command import demo_command
 
     app.cli.add_command(db_group)
@@ -29,3 +30,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(keys_group)
     app.cli.add_command(licences_group)
     app.cli.add_command(register_command)
+    app.cli.add_command(serve_command)

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, func, select, text
 from sqlmodel import SQLModel
 
 from recruitment_watch.db import unit_of_work
-from recruitment_watch.demo.reference import DEMO_LOGINS, seed_reference
+from recruitment_watch.demo.reference import DEMO_LOGINS, demo_totp_secret, seed_reference
 from recruitment_watch.demo.rows import (
     TABLE_COLUMNS,
     TABLE_ORDER,
@@ -33,6 +33,7 @@ from recruitment_watch.demo.rows import (
     now_utc,
 )
 from recruitment_watch.models import Contract, ContractVersion
+from recruitment_watch.models.vocab import Role
 
 # Fixed (not configurable): block boundaries decide which random stream each contract draws from.
 BLOCK_SIZE = 10_000
@@ -45,7 +46,8 @@ class DemoSummary:
 
     contracts_requested: int
     contracts_added: int
-    logins: list[tuple[str, str]]
+    # (e-mail, role, second-step secret of staff logins)
+    logins: list[tuple[str, str, str | None]]
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -211,7 +213,8 @@ def load_demo(
     return DemoSummary(
         contracts_requested=contracts,
         contracts_added=added,
-        logins=[(email, role.value) for email, _n, role in DEMO_LOGINS],
+        logins=[(email, role.value, demo_totp_secret(email) if role in (Role.admin, Role.inspector) else None)
+                for email, _n, role in DEMO_LOGINS],  # fmt: skip
     )
 
 

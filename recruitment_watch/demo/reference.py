@@ -6,6 +6,8 @@ nothing the second time.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -55,12 +57,22 @@ class ReferenceData:
     inspector_user_ids: list[int] = field(default_factory=list)
 
 
+def demo_totp_secret(email: str) -> str:
+    """The second-step secret of a demo staff login: derived from its address, so it is the same in every demo
+    database and can be printed (never use demo accounts with real data)."""
+    digest = hashlib.sha256(f"recruitment_watch demo second step:{email}".encode()).digest()
+    return base64.b32encode(digest[:20]).decode()
+
+
 def _seed_logins(session: Session, password: str, agency_org_id: int, ministry_id: int, ngo_id: int) -> None:
     org_of = {Role.admin: ministry_id, Role.inspector: ministry_id, Role.ngo: ngo_id, Role.agency: agency_org_id}
     for email, name, role in DEMO_LOGINS:
         if session.scalar(select(User.id).where(User.email == email)) is None:
             organisation = session.get(user_service.Organisation, org_of[role])
-            user_service.create_user(email, name, role, password, organisation=organisation, session=session)
+            user = user_service.create_user(email, name, role, password, organisation=organisation, session=session)
+            if role in (Role.admin, Role.inspector):  # staff sign in with a second step: enrolled already
+                user.totp_secret, user.totp_confirmed_at = demo_totp_secret(email), user.created_at
+                session.add(user)
     # Sita reports to Imran: her overdue critical complaints escalate to him (Imran, with no supervisor, heads).
     lead, second = (session.scalar(select(User).where(User.email == DEMO_LOGINS[i][0])) for i in (1, 2))
     if second.supervisor_user_id is None:

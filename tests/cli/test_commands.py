@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pyotp
 from sqlalchemy import func, select
 
 from recruitment_watch import migrate
@@ -26,8 +29,16 @@ def test_demo_command_seeds_and_prints_logins(runner, app):
     for login in ("admin@demo", "inspector@demo", "ngo@demo", "agency@demo"):
         assert login in result.output
     assert "password: demo-password-2026" in result.output
+    assert re.search(r"check run 1: \d+ findings", result.output)  # the demo ends with a first sweep
+    secret = re.search(r"inspector@demo\.recruitment-watch\.org  second-step secret ([A-Z2-7]{32})", result.output)
+    assert secret and "ngo@demo.recruitment-watch.org  second-step" not in result.output
     again = runner.invoke(args=["demo", "--contracts", "120", "--seed", "3"])
     assert "added 0 contracts" in again.output
+    assert "first full sweep" not in again.output  # a sweep has run already
+    code = runner.invoke(args=["demo", "code", "inspector@demo.recruitment-watch.org"])
+    assert code.output.strip() == pyotp.TOTP(secret.group(1)).now()
+    refused = runner.invoke(args=["demo", "code", "agency@demo.recruitment-watch.org"])
+    assert refused.exit_code == 2 and "is not a demo staff login" in refused.output
     with get_engine(app).connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Contract)) == 120
 
