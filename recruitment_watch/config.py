@@ -66,6 +66,8 @@ DEFAULTS: dict[str, Any] = {
     "API_RATELIMIT_STORAGE_URI": "memory://",
     # Largest request body accepted (bytes); a 1,000-contract bulk request is about 2.5 MB.
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    # The address people open the web app at; invitation links printed by `recruitment-watch users …` start with it.
+    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     # Web sessions end after this many minutes without a request, and this many hours after signing in.
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_MAX_HOURS": 12,

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     from recruitment_watch.cli.notifications import notifications_group
     from recruitment_watch.cli.registry import register_command
     from recruitment_watch.cli.serve import serve_command
+    from recruitment_watch.cli.users import users_group
     from recruitment_watch.demo.command import demo_command
 
     app.cli.add_command(db_group)
@@ -31,3 +32,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(licences_group)
     app.cli.add_command(register_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(users_group)
