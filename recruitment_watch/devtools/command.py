@@ -55,6 +55,42 @@ def bench_verify(contracts: int, requests: int, seed: int) -> None:
         run_verify_benchmark(url, contracts=contracts, requests=requests, seed=seed, echo=click.echo)
 
 
+@bench_group.command("web")
+@click.option("--database-url", default=None,
+              help="An existing demo database (the 1 M one of `make bench-demo`); default: build one.")  # fmt: skip
+@click.option("--contracts", default=20_000, show_default=True, type=click.IntRange(100, 5_000_000),
+              help="Demo size when building one.")  # fmt: skip
+@click.option("--rounds", default=41, show_default=True, type=click.IntRange(3, 1000), help="Visits per role.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn -w")
+def bench_web(database_url: str | None, contracts: int, rounds: int, workers: int) -> None:
+    """Sign-in and dashboard round trips (inspector with TOTP, agency) under gunicorn, p50/p95 against bare Flask."""
+    from recruitment_watch.devtools.bench_web import run_web_benchmark
+
+    with tempfile.TemporaryDirectory(prefix="rw-bench-") as folder:
+        url = database_url or f"sqlite:///{folder}/bench.sqlite3"
+        if database_url is None:
+            _build_swept_demo(url, contracts)
+        click.echo(f"benchmark: web sign-in + dashboard on {url.split(':')[0]}")
+        run_web_benchmark(url, rounds=rounds, workers=workers, echo=click.echo)
+
+
+def _build_swept_demo(url: str, contracts: int) -> None:
+    """A demo database of ``contracts`` contracts with its first full sweep done."""
+    from recruitment_watch import migrate
+    from recruitment_watch.db import make_engine
+    from recruitment_watch.demo.load import load_demo
+    from recruitment_watch.services.sweeps.run import start_sweep
+
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine)
+        click.echo(f"building a {contracts}-contract demo and sweeping it …")
+        load_demo(engine, contracts=contracts, seed=2026, password="bench-not-used")
+        start_sweep(engine, {}, full=True, trigger="cli")
+    finally:
+        engine.dispose()
+
+
 @bench_group.command("api")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn -w")
 @click.option("--seconds", default=20.0, show_default=True, type=click.FloatRange(1, 600), help="Per phase, at most.")

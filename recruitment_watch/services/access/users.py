@@ -1,22 +1,15 @@
-"""Organisations and users (password hashing with Argon2id)."""
+"""Organisations and users made at the console and by the demo (passwords hashed by accounts.passwords)."""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlmodel import Session
 
 from recruitment_watch.models import Organisation, User
 from recruitment_watch.models.vocab import OrganisationKind, Role
 from recruitment_watch.services.access.actor import ROLE_ORGANISATION
+from recruitment_watch.services.accounts.passwords import hash_password
 from recruitment_watch.services.errors import Conflict, NotFound
-
-_hasher = PasswordHasher()
-
-
-def hash_password(password: str) -> str:
-    """An Argon2id hash of ``password``."""
-    return _hasher.hash(password)
 
 
 def ensure_organisation(name: str, kind: OrganisationKind, country: str, *, session: Session) -> Organisation:
