@@ -175,3 +175,14 @@ def test_after_sign_in_the_person_returns_to_the_page_they_asked_for_but_never_t
                                       "email": people.agency_a.email, "password": PASSWORD,
                                       "next": "//evil.example/steal"})  # fmt: skip
     assert away.headers["Location"] == "/dashboard"
+
+
+def test_the_session_cookie_is_secure_http_only_and_same_site_and_pages_send_the_security_headers(client, people):
+    answer = password_step(client, people.agency_a.email)
+    cookie = next(value for name, value in answer.headers.items() if name == "Set-Cookie" and "session=" in value)
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = client.get("/dashboard")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff" and page.headers["Referrer-Policy"] == "no-referrer"
+    assert "<script" not in page.get_data(as_text=True)  # the pages work without JavaScript: none is sent
