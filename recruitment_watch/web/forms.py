@@ -114,3 +114,8 @@ class AgencyForm(FlaskForm):
     licence_valid_to = DateField(_l("Licence valid to"), validators=[Optional()])
     organisation_id = SelectField(_l("Organisation whose people act for it"), coerce=int)
     submit = SubmitField(_l("Register agency"))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("New role"), choices=choices((role.value, role.value) for role in Role))
+    submit = SubmitField(_l("Change role"))

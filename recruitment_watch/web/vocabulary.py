@@ -32,6 +32,7 @@ TERMS = {
     "password_set": _l("password set"), "invitation_issued": _l("password link made"),
     "invitation_refused": _l("password link refused"), "user_created": _l("account created"),
     "user_disabled": _l("account disabled"), "user_enabled": _l("account enabled"), "key_issued": _l("API key issued"),
+    "role_changed": _l("role changed"),
     "key_revoked": _l("API key revoked"), "pack_switched": _l("criteria pack switched"),
     "success": _l("success"), "failure": _l("failure"),
 }  # fmt: skip
@@ -43,6 +44,7 @@ SERVICE_MESSAGES = (
     _l("Do not use your e-mail address as your password."),
     _l("This link is not valid any more: it was used, or it expired. Ask an admin for a new one."),
     _l("you cannot disable your own account"),
+    _l("you cannot change your own role"),
 )
 
 

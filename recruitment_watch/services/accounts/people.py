@@ -1,4 +1,5 @@
-"""The admins' side of people's accounts: the list of users, disabling and enabling an account, lifting a lockout.
+"""The admins' side of people's accounts: the list of users, disabling and enabling an account, changing a role,
+lifting a lockout.
 
 Every change is recorded as a security event naming the admin; disabling ends every live session at once.
 """
@@ -14,7 +15,7 @@ from sqlmodel import Session
 from recruitment_watch.models import Organisation, User
 from recruitment_watch.models.base import utc_now
 from recruitment_watch.models.vocab import Role
-from recruitment_watch.services.access.actor import Actor
+from recruitment_watch.services.access.actor import ROLE_ORGANISATION, Actor
 from recruitment_watch.services.accounts.login import unlock
 from recruitment_watch.services.accounts.login_sessions import end_all
 from recruitment_watch.services.accounts.security_events import EventKind, record
@@ -89,6 +90,25 @@ def set_active(actor: Actor, user: User, active: bool, *, session: Session) -> N
         end_all(user.id, "account disabled", session=session)
     kind = EventKind.user_enabled if active else EventKind.user_disabled
     record(session, kind, user_id=user.id, actor_user_id=actor.user_id)
+    session.flush()
+
+
+def change_role(actor: Actor, user: User, role: Role, *, session: Session) -> None:
+    """Give ``user`` another role that fits their organisation (an inspector becomes an admin, …); their sessions
+    end so the new rights apply from the next sign-in. An admin cannot change their own role."""
+    _admin_only(actor)
+    if user.id == actor.user_id:
+        raise Conflict("you cannot change your own role", field="role")
+    organisation = session.get(Organisation, user.organisation_id)
+    if ROLE_ORGANISATION[role].value != organisation.kind:
+        raise Conflict(f"a {role.value} user cannot belong to a {organisation.kind} organisation", field="role")
+    if user.role == role.value:
+        return
+    before, user.role = user.role, role.value
+    session.add(user)
+    end_all(user.id, "role changed", session=session)
+    record(session, EventKind.role_changed, user_id=user.id, actor_user_id=actor.user_id,
+           detail=f"{before} → {role.value}")  # fmt: skip
     session.flush()
 
 

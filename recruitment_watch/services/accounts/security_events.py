@@ -31,6 +31,7 @@ class EventKind(StrEnum):
     user_created = "user_created"
     user_disabled = "user_disabled"
     user_enabled = "user_enabled"
+    role_changed = "role_changed"
     key_issued = "key_issued"
     key_revoked = "key_revoked"
     pack_switched = "pack_switched"

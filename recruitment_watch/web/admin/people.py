@@ -14,7 +14,7 @@ from recruitment_watch.services.accounts import invitations, login_sessions, peo
 from recruitment_watch.services.accounts.security_events import EventKind, list_events, record
 from recruitment_watch.services.errors import ServiceError
 from recruitment_watch.web.access import actor, for_roles, writing
-from recruitment_watch.web.forms import ConfirmForm, InviteForm, choices
+from recruitment_watch.web.forms import ConfirmForm, InviteForm, RoleForm, choices
 from recruitment_watch.web.listing import csv_download, listed, wants_csv
 from recruitment_watch.web.login_manager import session_policy
 
@@ -90,8 +90,31 @@ def detail(user_id: int):
     return render_template(
         "admin/person.html", user=user, organisation=db.get(Organisation, user.organisation_id),
         sessions=login_sessions.live_sessions(user.id, session=db, policy=session_policy()),
-        events=events, form=ConfirmForm(), actions=ACTIONS,
+        events=events, form=ConfirmForm(), actions=ACTIONS, role_form=RoleForm(role=user.role),
     )  # fmt: skip
+
+
+@bp.post("/<int:user_id>/role")
+@admin_only
+def change_role(user_id: int):
+    """Give a person another role that fits their organisation; their sessions end."""
+    db = get_session()
+    try:
+        user = people.person(actor(), user_id, session=db)
+    except ServiceError:
+        abort(404)
+    form = RoleForm()
+    if form.validate_on_submit():
+        db = writing()
+        try:
+            people.change_role(actor(), user, Role(form.role.data), session=db)
+        except ServiceError as exc:
+            db.rollback()
+            flash(_(str(exc)), "error")
+        else:
+            db.commit()
+            flash(_("Done."), "info")
+    return redirect(url_for("admin_people.detail", user_id=user_id))
 
 
 @bp.post("/<int:user_id>/<action>")
