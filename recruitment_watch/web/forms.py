@@ -15,7 +15,7 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from recruitment_watch.models.vocab import Role
 from recruitment_watch.services.accounts.passwords import MAX_LENGTH
@@ -92,7 +92,8 @@ class KeyForm(FlaskForm):
 
 
 class PackSwitchForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[InputRequired(), Length(max=300)])
+    reason = StringField(_l("Reason"), filters=[lambda text: text.strip() if text else text],
+                         validators=[DataRequired(), Length(max=300)])  # fmt: skip
     submit = SubmitField(_l("Switch"))
 
 

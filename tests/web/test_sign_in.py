@@ -186,3 +186,11 @@ def test_the_session_cookie_is_secure_http_only_and_same_site_and_pages_send_the
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Content-Type-Options"] == "nosniff" and page.headers["Referrer-Policy"] == "no-referrer"
     assert "<script" not in page.get_data(as_text=True)  # the pages work without JavaScript: none is sent
+
+
+def test_a_code_typed_in_arabic_indic_digits_signs_in(app, client, people):
+    with time_machine.travel(NOON, tick=False):
+        password_step(client, people.admin.email)
+        code = fresh_code(people.admin.totp_secret)
+        typed = "".join("٠١٢٣٤٥٦٧٨٩"[int(digit)] for digit in code)
+        assert post_form(client, "/login/code", {"code": typed}).headers["Location"].endswith("/dashboard")

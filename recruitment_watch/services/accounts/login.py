@@ -92,7 +92,8 @@ def _failed(session: Session, user: User | None, address: str, ip: str | None, n
 
 def lock_duration(failures: int) -> timedelta:
     """How long the account locks after ``failures`` consecutive failures (a multiple of ``LOCK_AFTER``)."""
-    return min(LOCK_FOR * 2 ** (failures // LOCK_AFTER - 1), LOCK_MAX)
+    doublings = min(failures // LOCK_AFTER - 1, 16)  # capped before multiplying: 2**n of a huge n overflows
+    return min(LOCK_FOR * 2**doublings, LOCK_MAX)
 
 
 def unlock(user: User, *, session: Session, actor_user_id: int | None) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
+import unicodedata
 from collections.abc import Callable
 
 import pyotp
@@ -53,8 +54,8 @@ def qr_svg(user: User) -> str:
 def accept_code(user: User, code: str, *, session: Session, now: Callable[[], float] = time.time) -> bool:
     """Whether ``code`` is a fresh valid TOTP of ``user``; a success remembers its step so it is never accepted
     again."""
-    code = "".join(code.split())
-    if not user.totp_secret or len(code) != 6 or not code.isdigit():
+    code = _ascii_digits("".join(code.split()))
+    if not user.totp_secret or len(code) != 6 or not code.isascii() or not code.isdigit():
         return False
     totp = pyotp.TOTP(user.totp_secret)
     current = int(now()) // STEP_SECONDS
@@ -67,6 +68,12 @@ def accept_code(user: User, code: str, *, session: Session, now: Callable[[], fl
             session.flush()
             return True
     return False
+
+
+def _ascii_digits(text: str) -> str:
+    """``text`` with digits of any script (Arabic-Indic ٣, Devanagari ३, Bengali ৩, …) as ASCII digits: a phone set
+    to Urdu, Arabic, Hindi, Nepali or Bengali may type the code so."""
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)
 
 
 def confirm_enrolment(user: User, code: str, *, session: Session, ip: str | None = None) -> list[str] | None:

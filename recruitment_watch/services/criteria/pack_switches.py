@@ -16,7 +16,7 @@ from recruitment_watch.models.vocab import Role
 from recruitment_watch.services.access.actor import Actor
 from recruitment_watch.services.accounts.security_events import EventKind, record
 from recruitment_watch.services.criteria.packs import active_packs
-from recruitment_watch.services.errors import Forbidden, NotFound
+from recruitment_watch.services.errors import Conflict, Forbidden, NotFound
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,8 @@ def switch(actor: Actor, pack_id: str, enabled: bool, reason: str, *, session: S
     """Switch ``pack_id`` on or off, with the admin's reason."""
     if actor.role is not Role.admin:
         raise Forbidden("only an admin switches criteria packs")
+    if not reason.strip():
+        raise Conflict("give a reason for the switch", field="reason")
     if pack_id not in {pack.id for pack in active_packs()}:
         raise NotFound(f"no criteria pack {pack_id}", field="pack_id")
     setting = session.get(PackSetting, pack_id) or PackSetting(pack_id=pack_id, reason=reason)

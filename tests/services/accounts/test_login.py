@@ -195,3 +195,11 @@ def test_the_events_name_whom_they_concern_and_never_hold_the_password(session):
         stored = " ".join(str(value) for value in event.model_dump().values())
         for password in [*guesses, PASSWORD, "stranger's own password"]:
             assert password not in stored
+
+
+def test_a_lock_after_two_hundred_failures_in_a_row_still_lasts_one_day(session):
+    user = make_user(session, failed_logins=189)
+    with time_machine.travel(NOON, tick=False):
+        result = check_password(user.email, "wrong again", session=session)
+    assert result.state is LoginState.locked and result.locked_until == NOON + timedelta(hours=24)
+    assert lock_duration(10**9) == timedelta(hours=24)

@@ -89,6 +89,14 @@ def test_codes_that_are_not_six_digits_are_refused(session, typed):
     assert user.totp_last_step is None
 
 
+@pytest.mark.parametrize("script", ["0123456789", "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹", "०१२३४५६७८९", "০১২৩৪৫৬৭৮৯"])
+def test_a_code_typed_in_the_digits_of_arabic_urdu_hindi_nepali_or_bengali_is_read_as_the_same_code(session, script):
+    user = make_inspector(session, totp_secret=SECRET)
+    typed = "".join(script[int(digit)] for digit in code_of(STEP))
+    assert accept(session, user, typed)
+    assert user.totp_last_step == STEP
+
+
 def test_spaces_inside_a_code_are_ignored(session):
     user = make_inspector(session, totp_secret=SECRET)
     code = code_of(STEP)
