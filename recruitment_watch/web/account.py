@@ -46,11 +46,7 @@ def end_session(session_id: int):
         abort(404)
     db = writing()
     login_sessions.end(target, "revoked by its user", session=db)
-    record(db, EventKind.session_revoked, user_id=current_user.user.id, actor_user_id=current_user.user.id,
-           ip=request.remote_addr, detail=f"session {session_id}")  # fmt: skip
-    db.commit()
-    flash(_("The session is ended."), "info")
-    return redirect(url_for("account.overview"))
+    return _ended(db, f"session {session_id}", _("The session is ended."))
 
 
 @bp.post("/account/sessions/end-others")
@@ -61,10 +57,15 @@ def end_other_sessions():
         abort(400)
     db = writing()
     ended = login_sessions.end_all(current_user.user.id, "revoked by its user", session=db, keep_id=g.web_session_id)
-    record(db, EventKind.session_revoked, user_id=current_user.user.id, actor_user_id=current_user.user.id,
-           ip=request.remote_addr, detail=f"{ended} other sessions")  # fmt: skip
+    return _ended(db, f"{ended} other sessions", _("Your other sessions are ended."))
+
+
+def _ended(db, detail: str, message: str):
+    """Record that the person ended sessions of theirs, commit, and go back to their account page."""
+    me = current_user.user.id
+    record(db, EventKind.session_revoked, user_id=me, actor_user_id=me, ip=request.remote_addr, detail=detail)
     db.commit()
-    flash(_("Your other sessions are ended."), "info")
+    flash(message, "info")
     return redirect(url_for("account.overview"))
 
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from recruitment_watch.db import get_session
-from recruitment_watch.models import Organisation
+from recruitment_watch.models import Organisation, User
 from recruitment_watch.models.vocab import Role
 from recruitment_watch.services.accounts import invitations, login_sessions, people, second_factor
 from recruitment_watch.services.accounts.security_events import EventKind, list_events, record
@@ -82,10 +82,7 @@ def invite():
 def detail(user_id: int):
     """One person: their account, live sessions and latest security events, with the actions."""
     db = get_session()
-    try:
-        user = people.person(actor(), user_id, session=db)
-    except ServiceError:
-        abort(404)
+    user = _person_or_404(user_id)
     events, _total = list_events(db, search=user.email, limit=20)
     return render_template(
         "admin/person.html", user=user, organisation=db.get(Organisation, user.organisation_id),
@@ -98,11 +95,7 @@ def detail(user_id: int):
 @admin_only
 def change_role(user_id: int):
     """Give a person another role that fits their organisation; their sessions end."""
-    db = get_session()
-    try:
-        user = people.person(actor(), user_id, session=db)
-    except ServiceError:
-        abort(404)
+    user = _person_or_404(user_id)
     form = RoleForm()
     if form.validate_on_submit():
         db = writing()
@@ -123,11 +116,7 @@ def act(user_id: int, action: str):
     """Carry out one of ``ACTIONS`` after the admin ticked the confirmation."""
     if action not in ACTIONS:
         abort(404)
-    db = get_session()
-    try:
-        user = people.person(actor(), user_id, session=db)
-    except ServiceError:
-        abort(404)
+    user = _person_or_404(user_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         flash(_("Tick “Yes, I am sure” to confirm."), "error")
@@ -144,6 +133,13 @@ def act(user_id: int, action: str):
         return render_template("admin/invitation_link.html", user=user, link=link)
     flash(_("Done."), "info")
     return redirect(url_for("admin_people.detail", user_id=user_id))
+
+
+def _person_or_404(user_id: int) -> User:
+    try:
+        return people.person(actor(), user_id, session=get_session())
+    except ServiceError:
+        abort(404)
 
 
 def _carry_out(action: str, user, db) -> str | None:
