@@ -2,15 +2,17 @@
 
 One Chromium and one live demo app per backend serve every browser test of the run; each test gets a fresh
 context and page (``page``), at the desktop or phone width it asks for (``viewport``). Every test here is marked
-``browser`` (``-m "not browser"`` leaves them out). A failing test leaves a full-page screenshot in
-``test-artifacts/browser/``. Playwright never downloads a browser here: it launches ``/usr/bin/chromium``
-(``scripts/system-packages.sh`` installs it); without it the tests skip, or fail under CI/RW_REQUIRE_POSTGRES.
+``browser`` (``-m "not browser"`` leaves them out). Tests that only need someone signed in start from
+``signed_in_state``: one sign-in per login and backend (``signing_in.py``). A failing test leaves a full-page
+screenshot of each of its pages in ``test-artifacts/browser/``. Playwright never downloads a browser here: it launches
+``/usr/bin/chromium`` (``scripts/system-packages.sh`` installs it); without it the tests skip, or fail under
+CI/RW_REQUIRE_POSTGRES.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.live_app import LiveApp, load_small_demo, postgres_database, served
+from tests.browser.signing_in import choose_language, sign_in
 from tests.conftest import BACKENDS, REQUIRE_POSTGRES
 
 HERE = Path(__file__).parent
@@ -124,33 +127,78 @@ def page_log() -> PageLog:
     return PageLog()
 
 
+def watch(opened: Page, log: PageLog) -> Page:
+    """Log what ``opened`` requests, prints to its console and throws into ``log``."""
+    opened.on("request", lambda request: log.requests.append(request.url))
+    opened.on("console", lambda message: log.console.append(message))
+    opened.on("pageerror", lambda error: log.errors.append(str(error)))
+    return opened
+
+
 @pytest.fixture()
 def page(browser: Browser, viewport: str, page_log: PageLog) -> Iterator[Page]:
     """A fresh context (no cookies, no storage) and page at ``viewport``, logging into ``page_log``."""
     context = browser.new_context(**VIEWPORTS[viewport])
     context.set_default_timeout(ACTION_TIMEOUT_MS)
-    opened = context.new_page()
-    opened.on("request", lambda request: page_log.requests.append(request.url))
-    opened.on("console", lambda message: page_log.console.append(message))
-    opened.on("pageerror", lambda error: page_log.errors.append(str(error)))
-    yield opened
+    yield watch(context.new_page(), page_log)
     context.close()
+
+
+def overflow_width(opened: Page, viewport: str) -> int:
+    """How many CSS pixels the page is wider than the ``viewport`` window (0 when it fits, nothing to scroll sideways).
+
+    Measured against the window as set, not ``innerWidth``: under mobile emulation a page wider than the window makes
+    the phone zoom out to show all of it, and ``innerWidth`` grows with the page.
+    """
+    width = VIEWPORTS[viewport]["viewport"]["width"]
+    return max(0, opened.evaluate("() => document.documentElement.scrollWidth") - width)
+
+
+@pytest.fixture(scope="package")
+def signed_in_state(browser: Browser, live_app: LiveApp) -> Callable[[str], dict[str, Any]]:
+    """``signed_in_state(email)``: the cookies of demo login ``email`` signed in on ``live_app``, for
+    ``browser.new_context(storage_state=...)``, so tests reuse one sign-in per login and backend.
+
+    The state chooses English in its session cookie: the language a signed-in person chooses is also kept on their
+    account, and a state that left it to the account would follow whatever language another test chose last.
+    """
+    states: dict[str, dict[str, Any]] = {}
+
+    def state_of(email: str) -> dict[str, Any]:
+        if email not in states:
+            context = browser.new_context(**VIEWPORTS["desktop"])
+            context.set_default_timeout(ACTION_TIMEOUT_MS)
+            try:
+                opened = context.new_page()
+                sign_in(opened, live_app, email)
+                choose_language(opened, "en")
+                states[email] = context.storage_state()
+            finally:
+                context.close()
+        return states[email]
+
+    return state_of
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """On a failing browser test, save a full-page screenshot to test-artifacts/browser/<test>.png."""
+    """On a failing browser test, save a full-page screenshot of each of its pages to
+    test-artifacts/browser/<test>[-<fixture>].png."""
     report: pytest.TestReport = yield
-    opened = getattr(item, "funcargs", {}).get("page")
-    if report.when == "call" and report.failed and opened is not None:
-        folder = item.config.rootpath / "test-artifacts" / "browser"
+    if report.when != "call" or not report.failed:
+        return report
+    # ``page``, and any other page a test holds (a second person's, in a story of two), by fixture name.
+    pages = {name: value for name, value in getattr(item, "funcargs", {}).items() if isinstance(value, Page)}
+    folder = item.config.rootpath / "test-artifacts" / "browser"
+    for name, opened in pages.items():
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / (re.sub(r"[^\w.-]+", "_", item.name).strip("_") + ".png")
+        suffix = "" if name == "page" else f"-{name}"
+        path = folder / (re.sub(r"[^\w.-]+", "_", item.name).strip("_") + suffix + ".png")
         try:
             opened.screenshot(path=str(path), full_page=True)
-            report.sections.append(("browser screenshot", f"{path} (page {opened.url})"))
+            report.sections.append((f"browser screenshot ({name})", f"{path} (page {opened.url})"))
         except PlaywrightError as exc:  # the page may be what broke; keep the test's own failure in front
-            report.sections.append(("browser screenshot", f"not taken: {exc}"))
+            report.sections.append((f"browser screenshot ({name})", f"not taken: {exc}"))
     return report

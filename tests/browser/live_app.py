@@ -58,13 +58,16 @@ def postgres_database(server_url: str, name: str = POSTGRES_DATABASE) -> Iterato
 
 
 def load_small_demo(database_url: str) -> None:
-    """Build the schema with the real migrations and load the demo (``DEMO_CONTRACTS`` contracts)."""
+    """Build the schema with the real migrations, load the demo (``DEMO_CONTRACTS`` contracts) and judge it once
+    with a full sweep, as ``recruitment-watch demo`` does: dashboards show open findings and a last sweep."""
     from recruitment_watch.demo.load import load_demo
+    from recruitment_watch.services.sweeps.run import start_sweep
 
     engine = make_engine(database_url)
     try:
         migrate.upgrade(engine)
         load_demo(engine, contracts=DEMO_CONTRACTS, seed=DEMO_SEED, password=DEMO_PASSWORD, today=DEMO_TODAY)
+        start_sweep(engine, None, full=True, trigger="cli")
     finally:
         engine.dispose()
 
