@@ -7,6 +7,7 @@ from recruitment_watch.models.agencies import Agency, AgencyBranch, Employer, Li
 from recruitment_watch.models.complaints import Complaint, ComplaintAttachment, ComplaintEvent
 from recruitment_watch.models.contracts import Contract, ContractVersion, JobOrder
 from recruitment_watch.models.fees import FeePayment
+from recruitment_watch.models.finding_tally import FindingTally
 from recruitment_watch.models.findings import CheckRun, Decision, Finding
 from recruitment_watch.models.operations import AuditEvent, IdempotencyRecord, JobRun, Notification, Report
 from recruitment_watch.models.organisations import Organisation
@@ -31,6 +32,7 @@ __all__ = [
     "Employer",
     "FeePayment",
     "Finding",
+    "FindingTally",
     "IdempotencyRecord",
     "JobOrder",
     "JobRun",

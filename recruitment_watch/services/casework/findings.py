@@ -19,6 +19,7 @@ from recruitment_watch.schemas.common import StrictInput
 from recruitment_watch.services.access import scoping
 from recruitment_watch.services.access.actor import Actor
 from recruitment_watch.services.errors import Conflict, Forbidden
+from recruitment_watch.services.oversight import finding_tally
 
 
 class FindingResponseInput(StrictInput):
@@ -35,8 +36,11 @@ def respond_to_finding(actor: Actor, finding_id: int, data: FindingResponseInput
         raise Conflict(f"finding {finding.id} is {finding.status}; only open findings take a response", field="status")
     finding.agency_response = data.text
     finding.agency_responded_at = utc_now()
+    was = finding.status
     finding.status = FindingStatus.agency_responded.value
     session.add(finding)
+    hidden = finding_tally.hidden(finding)
+    finding_tally.move(session, finding, status=finding.status, was_status=was, was_hidden=hidden)
     session.flush()
     return finding
 
@@ -55,9 +59,11 @@ def disclose_finding(actor: Actor, finding_id: int, data: DisclosureInput, *, se
     finding = scoping.finding_of(actor, finding_id, session=session)
     if finding.subject_type != SubjectType.complaint.value:
         raise Conflict(f"finding {finding.id} is not about a complaint; the agency already sees it", field="id")
+    was_hidden = finding_tally.hidden(finding)
     finding.disclosed_at = utc_now()
     finding.disclosed_by_user_id = actor.user_id
     finding.disclosed_text = data.text
+    finding_tally.move(session, finding, hidden=False, was_status=finding.status, was_hidden=was_hidden)
     session.add(finding)
     session.flush()
     return finding

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from recruitment_watch.models import CheckRun, Finding
-from recruitment_watch.models.vocab import FindingStatus, OrganisationKind, Severity
+from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, OrganisationKind
 from recruitment_watch.services.access.actor import Actor
 from recruitment_watch.services.access.scoping import complaints_of, contracts_of, findings_of
+from recruitment_watch.services.oversight.finding_tally import open_by_severity
 
 NEWEST = 10
 
@@ -42,15 +43,12 @@ class Dashboard:
 
 def dashboard_for(actor: Actor, *, session: Session) -> Dashboard:
     """The first page's figures for ``actor``."""
-    open_findings = findings_of(actor, status=FindingStatus.open.value).subquery()
-    by_severity = dict(
-        session.execute(select(open_findings.c.severity, func.count()).group_by(open_findings.c.severity)).all()
-    )
     newest = session.scalars(
-        findings_of(actor, status=FindingStatus.open.value).order_by(Finding.id.desc()).limit(NEWEST)
+        findings_of(actor).where(Finding.status.in_([status.value for status in OPEN_FINDING_STATUSES]))
+        .order_by(Finding.id.desc()).limit(NEWEST)
     ).all()
     board = Dashboard(
-        open_findings_by_severity=[(level.value, by_severity.get(level.value, 0)) for level in reversed(Severity)],
+        open_findings_by_severity=open_by_severity(actor, session=session),
         newest_findings=list(newest),
     )
     if actor.organisation_kind is OrganisationKind.agency:

@@ -28,6 +28,7 @@ from recruitment_watch.models import CheckRun
 from recruitment_watch.models.base import utc_now
 from recruitment_watch.models.vocab import RunStatus
 from recruitment_watch.services.criteria.pack_switches import judged_packs
+from recruitment_watch.services.oversight.finding_tally import recount_changed
 from recruitment_watch.services.sweeps.lock import exclusive_sweep
 from recruitment_watch.services.sweeps.recording import Tally
 from recruitment_watch.services.sweeps.scope import ALWAYS_WHOLE
@@ -132,6 +133,7 @@ def _locked_sweep(
     try:
         with unit_of_work(engine, writing=True) as session:
             tally = _judge_everything(session, strategy, run, packs, last, now)
+            recount_changed(session, since=now)  # the dashboards' counts of the agencies this run wrote to
             _finish_run(session, run, tally, strategy, now=now, started=started)
     except BaseException as exc:
         _close(strategy)
