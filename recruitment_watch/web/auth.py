@@ -89,11 +89,11 @@ def _finish(user: User, next_url: str | None):
         user, session=db, policy=session_policy(), ip=_client_ip(), user_agent=request.user_agent.string
     )
     record(db, EventKind.login, user_id=user.id, ip=_client_ip())
-    locale = user.locale
+    language = session.get("lang") or user.locale  # a language chosen before signing in stays
     db.commit()
     session.clear()
-    if locale:
-        session["lang"] = locale
+    if language:
+        session["lang"] = language
     found = login_sessions.resolve(token, session=db, policy=session_policy())
     login_user(WebUser(token=token, user=user, record=found[0], actor=actor_for_user(user.id, session=db)))
     return redirect(_safe_next(next_url))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 TERMS = {
     # roles and organisation kinds
@@ -56,6 +57,12 @@ def term(value: str | None) -> str:
     return str(label) if label is not None else gettext(value)
 
 
+def bdi(text: str | None) -> Markup:
+    """``text`` (a name, written in any script) isolated in ``<bdi>`` for a sentence of another direction."""
+    return Markup("<bdi>%s</bdi>") % (text or "")
+
+
 def init_app(app: Flask) -> None:
-    """Offer the ``term`` filter to the templates."""
+    """Offer the ``term`` filter and ``bdi`` to the templates."""
     app.add_template_filter(term, "term")
+    app.add_template_global(bdi)

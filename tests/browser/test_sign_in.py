@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
 from recruitment_watch.db import make_engine
+from tests.browser.axe import axe_violations, describe
 from tests.browser.conftest import PageLog, overflow_width
 from tests.browser.live_app import DEMO_PASSWORD, LiveApp
 from tests.browser.signing_in import choose_language, totp_code
@@ -108,6 +109,7 @@ def test_signing_in_works_in_urdu_right_to_left(page: Page, page_log: PageLog, l
 
     expect(page).to_have_url(live_app.at("/dashboard"))
     expect(page.locator("main p.who")).to_contain_text("Sita Inspector")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")  # the language chosen before signing in stays
     assert_stayed_home(page_log, live_app)
 
 
@@ -115,11 +117,11 @@ def test_signing_in_works_in_urdu_right_to_left(page: Page, page_log: PageLog, l
 def test_login_page_loads_nothing_from_outside_the_app_and_breaks_no_csp(
     page: Page, page_log: PageLog, live_app: LiveApp, language: str
 ) -> None:
-    # No axe check of the login page yet: every form field there carries aria-invalid="None" and
-    # aria-describedby="None" (templates/macros.html), which axe rates critical (aria-valid-attr-value).
     page.goto(live_app.at("/login"))
     if language != "en":
         choose_language(page, language)
+    violations = axe_violations(page)
+    assert not violations, f"/login in {language}: " + describe(violations)
 
     expect(page.locator("html")).to_have_attribute("lang", language)
     assert any(url.endswith(".css") for url in page_log.requests), page_log.requests  # the stylesheet did load

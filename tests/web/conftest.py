@@ -103,6 +103,7 @@ def password_step(client: FlaskClient, email: str, password: str = PASSWORD):
 def text_of(response) -> str:
     """A page's visible text, roughly: tags removed, whitespace folded."""
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
+    text = re.sub(r"</?(?:bdi|code|time|a|strong|span)\b[^>]*>", "", text)  # inline: no space of their own
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
 
 
