@@ -3,7 +3,8 @@ CSRF on every form (Flask-WTF), six languages (Flask-Babel), and a declared acce
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from apiflask import HTTPError
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 csrf = CSRFProtect()
@@ -33,8 +34,7 @@ def _csrf_refused(error: CSRFError):
 
 
 def _not_found(error):
-    from flask import request
-
+    """The web's own 404 page; under /api/ the API's problem document, as APIFlask answers every HTTP error."""
     if request.path.startswith("/api/"):
-        return error
+        return current_app.error_callback(HTTPError(404, message=error.name))
     return render_template("errors/not_found.html"), 404

@@ -147,3 +147,10 @@ def test_a_signed_in_browser_does_not_open_the_api(app, people, records):  # noq
     client = signed_in(app, people.inspector)
     answer = client.get("/api/v1/findings")
     assert answer.status_code == 401 and answer.mimetype == "application/problem+json"
+
+
+def test_an_unknown_page_is_the_webs_not_found_page_and_an_unknown_api_path_a_problem_document(client):
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and "Page not found" in text_of(page) and page.mimetype == "text/html"
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
