@@ -58,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     web.init_app(app)
     api.init_app(app)
     web.csrf.exempt(api.blueprint.bp)  # the API authenticates with keys in a header, never with the cookie
+    web.init_error_pages(app)
     cli.init_app(app)
     jobs.init_app(app)
     devtools.init_app(app)

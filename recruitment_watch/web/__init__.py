@@ -6,6 +6,7 @@ from __future__ import annotations
 from apiflask import HTTPError
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 csrf = CSRFProtect()
 
@@ -26,15 +27,30 @@ def init_app(app: Flask) -> None:
     for blueprint in (public.bp, auth.bp, account.bp, dashboard.bp, *admin.blueprints()):
         app.register_blueprint(blueprint)
     app.register_error_handler(CSRFError, _csrf_refused)
-    app.register_error_handler(404, _not_found)
+
+
+def init_error_pages(app: Flask) -> None:
+    """Answer HTTP errors with pages (and with the API's problem documents under /api/). Called after the API is
+    set up: APIFlask registers its own handler for every HTTP error when the API sets its error processor."""
+    app.register_error_handler(HTTPException, _http_error)
 
 
 def _csrf_refused(error: CSRFError):
     return render_template("errors/csrf.html", reason=error.description), 400
 
 
-def _not_found(error):
-    """The web's own 404 page; under /api/ the API's problem document, as APIFlask answers every HTTP error."""
+def _http_error(error: HTTPException):
+    """Web pages answer HTTP errors with a page in the reader's language; under /api/ the API's problem document, as
+    APIFlask answers every HTTP error there (its own handler, which this one replaces for the whole app)."""
     if request.path.startswith("/api/"):
-        return current_app.error_callback(HTTPError(404, message=error.name))
-    return render_template("errors/not_found.html"), 404
+        headers = dict(error.get_headers())
+        headers.pop("Content-Type", None)
+        return current_app.error_callback(HTTPError(error.code, message=error.name, headers=headers))
+    if error.code == 404:
+        return render_template("errors/not_found.html"), 404
+    return render_template("errors/http_error.html", code=error.code), error.code, _kept_headers(error)
+
+
+def _kept_headers(error: HTTPException) -> dict[str, str]:
+    """The headers an error must keep (``Allow`` on 405, ``Retry-After`` on 429/503)."""
+    return {name: value for name, value in error.get_headers() if name in ("Allow", "Retry-After")}

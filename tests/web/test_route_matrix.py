@@ -154,3 +154,14 @@ def test_an_unknown_page_is_the_webs_not_found_page_and_an_unknown_api_path_a_pr
     assert page.status_code == 404 and "Page not found" in text_of(page) and page.mimetype == "text/html"
     api = client.get("/api/v1/no-such-thing")
     assert api.status_code == 404 and api.mimetype == "application/problem+json"
+
+
+def test_a_refused_form_or_method_on_a_web_page_is_a_page_and_on_the_api_a_problem_document(app, people):
+    client = signed_in(app, people.agency_a)
+    bad = client.post("/account/sessions/end-others", data={})  # no CSRF token
+    assert bad.status_code == 400 and bad.mimetype == "text/html"
+    wrong_method = client.put("/dashboard")
+    assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["Allow"]
+    assert "This page cannot be used that way." in text_of(wrong_method)
+    api = client.put("/api/v1/findings")
+    assert api.status_code == 405 and api.mimetype == "application/problem+json" and "GET" in api.headers["Allow"]
