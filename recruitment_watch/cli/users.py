@@ -19,6 +19,7 @@ from recruitment_watch.models import Organisation, User
 from recruitment_watch.models.vocab import OrganisationKind, Role
 from recruitment_watch.services.access.actor import Actor
 from recruitment_watch.services.access.api_keys import organisation_named
+from recruitment_watch.services.access.users import user_by_email
 from recruitment_watch.services.accounts import invitations, people, second_factor
 from recruitment_watch.services.errors import ServiceError
 
@@ -88,10 +89,10 @@ def users_list(search: str, by: str) -> None:
 
 
 def _person(session: Session, actor: Actor, email: str) -> User:
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise click.UsageError(f"no user with e-mail {email}")
-    return people.person(actor, user.id, session=session)
+    try:
+        return people.person(actor, user_by_email(email, session=session).id, session=session)
+    except ServiceError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 @users_group.command("link")

@@ -16,7 +16,6 @@ from flask_login import current_user, login_user, logout_user
 
 from recruitment_watch.db import get_session
 from recruitment_watch.models import User
-from recruitment_watch.services.access.actor import actor_for_user
 from recruitment_watch.services.accounts import invitations, login_sessions, second_factor
 from recruitment_watch.services.accounts.login import LoginState, check_password
 from recruitment_watch.services.accounts.passwords import MIN_LENGTH
@@ -24,7 +23,7 @@ from recruitment_watch.services.accounts.security_events import EventKind, recor
 from recruitment_watch.services.errors import ServiceError
 from recruitment_watch.web.access import public, signed_in, writing
 from recruitment_watch.web.forms import ButtonForm, CodeForm, LoginForm, RecoveryForm, SetPasswordForm
-from recruitment_watch.web.login_manager import WebUser, session_policy
+from recruitment_watch.web.login_manager import load_user, session_policy
 
 bp = Blueprint("auth", __name__)
 PENDING_SECONDS = 300
@@ -94,8 +93,7 @@ def _finish(user: User, next_url: str | None):
     session.clear()
     if language:
         session["lang"] = language
-    found = login_sessions.resolve(token, session=db, policy=session_policy())
-    login_user(WebUser(token=token, user=user, record=found[0], actor=actor_for_user(user.id, session=db)))
+    login_user(load_user(token))  # the same loader every later request goes through
     return redirect(_safe_next(next_url))
 
 

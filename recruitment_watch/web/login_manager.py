@@ -5,6 +5,7 @@ record. Ending the record (logout, an admin, a disabled account) signs the brows
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import Flask, current_app, g
 from flask_login import LoginManager, UserMixin
@@ -36,8 +37,6 @@ class WebUser(UserMixin):
 
 def session_policy() -> SessionPolicy:
     """The idle and absolute session lifetimes from the configuration."""
-    from datetime import timedelta
-
     return SessionPolicy(
         idle=timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]),
         absolute=timedelta(hours=current_app.config["SESSION_MAX_HOURS"]),

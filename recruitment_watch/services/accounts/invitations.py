@@ -19,8 +19,9 @@ from recruitment_watch.models.vocab import Role
 from recruitment_watch.services.access.actor import ROLE_ORGANISATION, Actor
 from recruitment_watch.services.accounts.login_sessions import end_all
 from recruitment_watch.services.accounts.passwords import hash_password, password_problem
+from recruitment_watch.services.accounts.people import require_admin
 from recruitment_watch.services.accounts.security_events import EventKind, Outcome, record
-from recruitment_watch.services.errors import Conflict, Forbidden, NotFound
+from recruitment_watch.services.errors import Conflict, NotFound
 
 LIFETIME = timedelta(hours=72)
 
@@ -29,17 +30,13 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _admin_only(actor: Actor) -> None:
-    if actor.role is not Role.admin:
-        raise Forbidden("only an admin manages people's accounts")
-
 
 def invite_user(
     actor: Actor, *, email: str, full_name: str, role: Role, organisation_id: int, session: Session,
     lifetime: timedelta = LIFETIME,
 ) -> tuple[User, str]:  # fmt: skip
     """Create an account without a password and an invitation for it; returns the user and the link's token."""
-    _admin_only(actor)
+    require_admin(actor)
     organisation = session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotFound(f"organisation {organisation_id} does not exist", field="organisation_id")
@@ -58,7 +55,7 @@ def invite_user(
 
 def reissue(actor: Actor, user: User, *, session: Session, lifetime: timedelta = LIFETIME) -> str:
     """A new link for ``user`` (a lost invitation, a forgotten password); earlier unused links stop working."""
-    _admin_only(actor)
+    require_admin(actor)
     now = utc_now()
     session.execute(
         update(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None)).values(expires_at=now)

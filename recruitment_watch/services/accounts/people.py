@@ -42,7 +42,8 @@ class PersonRow:
         return self.locked_until is not None and self.locked_until > utc_now()
 
 
-def _admin_only(actor: Actor) -> None:
+def require_admin(actor: Actor) -> None:
+    """``Forbidden`` unless ``actor`` is an admin."""
     if actor.role is not Role.admin:
         raise Forbidden("only an admin manages people's accounts")
 
@@ -52,7 +53,7 @@ def list_people(
     offset: int = 0, limit: int = 50,
 ) -> tuple[list[PersonRow], int]:  # fmt: skip
     """Users by e-mail; ``search`` matches e-mail, name or organisation. One page and the total."""
-    _admin_only(actor)
+    require_admin(actor)
     query = select(
         User.id, User.email, User.full_name, User.role, Organisation.name, User.is_active,
         User.password_hash != "", User.totp_confirmed_at.is_not(None), User.locked_until, User.last_login_at,
@@ -72,7 +73,7 @@ def list_people(
 
 def person(actor: Actor, user_id: int, *, session: Session) -> User:
     """User ``user_id`` for an admin."""
-    _admin_only(actor)
+    require_admin(actor)
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"user {user_id} does not exist", field="user_id")
@@ -81,7 +82,7 @@ def person(actor: Actor, user_id: int, *, session: Session) -> User:
 
 def set_active(actor: Actor, user: User, active: bool, *, session: Session) -> None:
     """Disable (ending every live session) or enable an account; an admin cannot disable their own."""
-    _admin_only(actor)
+    require_admin(actor)
     if not active and user.id == actor.user_id:
         raise Conflict("you cannot disable your own account", field="user_id")
     user.is_active = active
@@ -96,7 +97,7 @@ def set_active(actor: Actor, user: User, active: bool, *, session: Session) -> N
 def change_role(actor: Actor, user: User, role: Role, *, session: Session) -> None:
     """Give ``user`` another role that fits their organisation (an inspector becomes an admin, …); their sessions
     end so the new rights apply from the next sign-in. An admin cannot change their own role."""
-    _admin_only(actor)
+    require_admin(actor)
     if user.id == actor.user_id:
         raise Conflict("you cannot change your own role", field="role")
     organisation = session.get(Organisation, user.organisation_id)
@@ -114,6 +115,6 @@ def change_role(actor: Actor, user: User, role: Role, *, session: Session) -> No
 
 def lift_lockout(actor: Actor, user: User, *, session: Session) -> None:
     """Unlock an account locked by failed logins, before the lock runs out."""
-    _admin_only(actor)
+    require_admin(actor)
     unlock(user, session=session, actor_user_id=actor.user_id)
     session.flush()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pyotp
 import segno
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from recruitment_watch.models import RecoveryCode, User
@@ -117,11 +117,9 @@ def use_recovery_code(user: User, code: str, *, session: Session, ip: str | None
 
 def recovery_codes_left(user: User, *, session: Session) -> int:
     """How many unused recovery codes ``user`` holds."""
-    return len(
-        session.scalars(
-            select(RecoveryCode.id).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-        ).all()
-    )
+    return session.scalar(
+        select(func.count()).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ) or 0
 
 
 def reset(user: User, *, session: Session, actor_user_id: int | None) -> None:

@@ -12,7 +12,7 @@ from recruitment_watch.models.vocab import Role
 from recruitment_watch.services.access import api_keys
 from recruitment_watch.services.errors import ServiceError
 from recruitment_watch.web.access import actor, for_roles, writing
-from recruitment_watch.web.admin.people import _organisation_choices
+from recruitment_watch.web.admin.people import organisation_choices
 from recruitment_watch.web.forms import ConfirmForm, KeyForm
 from recruitment_watch.web.listing import csv_download, listed, wants_csv
 
@@ -44,7 +44,7 @@ def index():
 def issue():
     """Issue a key for an organisation; the key is shown on the next page once and never again."""
     form = KeyForm()
-    form.organisation_id.choices = _organisation_choices()
+    form.organisation_id.choices = organisation_choices()
     status = 200
     if form.validate_on_submit():
         db = get_session()

@@ -44,7 +44,7 @@ def index():
     return render_template("admin/people.html", rows=rows, page=page, search=search, role=role, roles=list(Role))
 
 
-def _organisation_choices() -> list:
+def organisation_choices() -> list:
     rows = get_session().execute(select(Organisation.id, Organisation.name, Organisation.kind)
                                  .order_by(Organisation.name)).all()  # fmt: skip
     return choices((row.id, f"{row.name} ({row.kind})") for row in rows)
@@ -55,7 +55,7 @@ def _organisation_choices() -> list:
 def invite():
     """Create an account; the one-time link to set its password is shown once, to hand over."""
     form = InviteForm()
-    form.organisation_id.choices = _organisation_choices()
+    form.organisation_id.choices = organisation_choices()
     status = 200
     if form.validate_on_submit():
         db = writing()
