@@ -19,7 +19,7 @@ from recruitment_watch.models import User
 from recruitment_watch.services.accounts import invitations, login_sessions, second_factor
 from recruitment_watch.services.accounts.login import LoginState, check_password
 from recruitment_watch.services.accounts.passwords import MIN_LENGTH
-from recruitment_watch.services.accounts.security_events import EventKind, record
+from recruitment_watch.services.accounts.security_events import EventKind, Outcome, record
 from recruitment_watch.services.errors import ServiceError
 from recruitment_watch.web.access import public, signed_in, writing
 from recruitment_watch.web.forms import ButtonForm, CodeForm, LoginForm, RecoveryForm, SetPasswordForm
@@ -113,7 +113,8 @@ def second_factor_step():
         elif "code" in request.form and form.validate_on_submit():
             ok = second_factor.accept_code(user, form.code.data, session=db)
             if not ok:
-                record(db, EventKind.second_factor_failed, user_id=user.id, ip=_client_ip(), detail="login code")
+                record(db, EventKind.second_factor_failed, Outcome.failure, user_id=user.id, ip=_client_ip(),
+                       detail="login code")  # fmt: skip
         else:
             ok = None
         db.commit()

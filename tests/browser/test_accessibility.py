@@ -25,6 +25,7 @@ PAGES = (
     "/dashboard",
     "/admin/people",
     "/admin/people/new",
+    "/admin/people/1",  # a person: the demo admin (a long e-mail address as the heading)
     "/admin/organisations",
     "/admin/agencies",
     "/admin/keys",

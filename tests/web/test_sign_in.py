@@ -77,7 +77,8 @@ def test_staff_pass_a_second_step_and_a_code_cannot_be_used_twice(app, people):
         assert second.get("/dashboard").status_code == 302
         assert post_form(second, "/login/code", {"code": fresh_code(inspector.totp_secret, offset_steps=1)}
                          ).headers["Location"].endswith("/dashboard")  # fmt: skip
-    assert len(_events(app, "second_factor_failed")) == 1
+    [failed] = _events(app, "second_factor_failed")
+    assert (failed.outcome, failed.detail) == ("failure", "login code")
 
 
 def test_first_sign_in_of_an_inspector_enrols_a_code_app_and_shows_recovery_codes_once(app, people, world):
