@@ -51,7 +51,7 @@ clean:
 # Re-extract the translatable strings and merge them into the five catalogues (ur, ar, bn, ne, hi), then compile.
 # New strings arrive untranslated (tests/web/test_translations.py then fails until each catalogue has them).
 translations: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 	  --project recruitment_watch --copyright-holder "recruitment_watch contributors" \
 	  -o recruitment_watch/translations/messages.pot .
 	$(BIN)/pybabel update -i recruitment_watch/translations/messages.pot -d recruitment_watch/translations \

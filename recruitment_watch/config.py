@@ -66,6 +66,17 @@ DEFAULTS: dict[str, Any] = {
     "API_RATELIMIT_STORAGE_URI": "memory://",
     # Largest request body accepted (bytes); a 1,000-contract bulk request is about 2.5 MB.
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    # Evidence files attached to complaints: where they are kept (empty = <instance>/evidence, outside any served
+    # folder), the largest file, the most bytes and files one complaint may carry. A complaint form's request may be
+    # as large as the per-complaint total (other requests keep MAX_CONTENT_LENGTH).
+    "EVIDENCE_FOLDER": "",
+    "EVIDENCE_MAX_FILE_BYTES": 10 * 1024 * 1024,
+    "EVIDENCE_MAX_COMPLAINT_BYTES": 25 * 1024 * 1024,
+    "EVIDENCE_MAX_FILES": 10,
+    # Public complaint pages: filings and receipt-code attempts per client (Flask-Limiter syntax). The client is
+    # known to the counter only by a salted digest of its address, kept in memory for the window, never stored.
+    "COMPLAINT_FILING_RATE_LIMIT": "10 per hour",
+    "COMPLAINT_STATUS_RATE_LIMIT": "10 per 15 minutes",
     # The address people open the web app at; invitation links printed by `recruitment-watch users …` start with it.
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     # Web sessions end after this many minutes without a request, and this many hours after signing in.

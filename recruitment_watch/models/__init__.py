@@ -4,7 +4,7 @@ from sqlmodel import SQLModel
 
 from recruitment_watch.models.accounts import ApiKey, Invitation, RecoveryCode, SecurityEvent, User, UserSession
 from recruitment_watch.models.agencies import Agency, AgencyBranch, Employer, LicenceEvent, SubAgent
-from recruitment_watch.models.complaints import Complaint, ComplaintAttachment, ComplaintEvent
+from recruitment_watch.models.complaints import Complaint, ComplaintAttachment, ComplaintContact, ComplaintEvent
 from recruitment_watch.models.contracts import Contract, ContractVersion, JobOrder
 from recruitment_watch.models.fees import FeePayment
 from recruitment_watch.models.finding_tally import FindingTally
@@ -25,6 +25,7 @@ __all__ = [
     "CheckRun",
     "Complaint",
     "ComplaintAttachment",
+    "ComplaintContact",
     "ComplaintEvent",
     "Contract",
     "ContractVersion",

@@ -6,7 +6,7 @@ them unless they chose to give contact details.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -34,15 +34,23 @@ class Complaint(Timestamped, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=24, unique=True)
-    # SHA-256 of the anonymous receipt code; the code itself is shown once and never stored.
+    # Argon2id of the anonymous receipt code salted with the reference (hex); the code is shown once, never stored.
     receipt_hash: str | None = Field(default=None, max_length=64, unique=True)
     filed_by: str = Field(max_length=16)
     filing_organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     consent_recorded: bool = False
+    consent_method: str | None = Field(default=None, max_length=24)
+    consent_at: datetime | None = None
     respondent_agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
     respondent_employer_id: int | None = Field(default=None, foreign_key="employer.id", index=True)
     contract_id: int | None = Field(default=None, foreign_key="contract.id", index=True)
     worker_id: int | None = Field(default=None, foreign_key="worker.id")
+    # What the complainant typed when the respondent is not (yet) matched to a register entry.
+    respondent_name: str | None = Field(default=None, max_length=200)
+    origin_country: str | None = Field(default=None, max_length=2)
+    destination_country: str | None = Field(default=None, max_length=2)
+    incident_date: date | None = None
+    incident_place: str | None = Field(default=None, max_length=200)
     # Categories and ILO forced-labour indicators, stored ",fees,deception," (see models.base.pack_list).
     categories: str = Field(max_length=300)
     fl_indicators: str = Field(default="", max_length=400)
@@ -59,7 +67,12 @@ class Complaint(Timestamped, table=True):
     escalated_at: datetime | None = None
     assignee_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     substantiated: bool | None = None
+    # One of ComplaintOutcome once the case is decided.
     outcome: str | None = Field(default=None, max_length=2000)
+    referred_to: str | None = Field(default=None, max_length=200)
+    closing_note: str | None = Field(default=None, max_length=2000)
+    # Set when an inspector merges this complaint into another (never automatically).
+    duplicate_of_id: int | None = Field(default=None, foreign_key="complaint.id")
     amount_recovered_minor: int | None = None
     amount_recovered_currency: str | None = Field(default=None, max_length=3)
 
@@ -98,4 +111,15 @@ class ComplaintAttachment(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     storage_key: str = Field(max_length=255, unique=True)
     uploaded_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # An inspector's working file, never shown to the complainant or the NGO.
+    internal: bool = False
     uploaded_at: datetime = Field(default_factory=utc_now)
+
+
+class ComplaintContact(SQLModel, table=True):
+    """How to reach a complainant who chose to say; seen only by the inspector assigned to the case."""
+
+    __tablename__ = "complaint_contact"
+
+    complaint_id: int = Field(foreign_key="complaint.id", primary_key=True, ondelete="CASCADE")
+    contact: str = Field(max_length=300)

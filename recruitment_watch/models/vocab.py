@@ -194,6 +194,24 @@ class ComplaintStatus(StrEnum):
 OPEN_COMPLAINT_STATUSES = (ComplaintStatus.received, ComplaintStatus.acknowledged, ComplaintStatus.under_investigation)
 
 
+class ComplaintOutcome(StrEnum):
+    """How a case ends; ``substantiated`` makes the complaint evidence against the respondent."""
+
+    substantiated = "substantiated"
+    not_substantiated = "not_substantiated"
+    referred = "referred"
+    withdrawn = "withdrawn"
+
+
+class ConsentMethod(StrEnum):
+    """How a worker gave an NGO consent to file on their behalf."""
+
+    written = "written"
+    thumbprint = "thumbprint"
+    verbal_witnessed = "verbal_witnessed"
+    electronic = "electronic"
+
+
 class ComplaintEventKind(StrEnum):
     message_in = "message_in"
     message_out = "message_out"

@@ -6,11 +6,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 
-class ServiceError(Exception):
-    """Base of the errors a user can act on; ``field`` names the offending input field when there is one."""
+def N_(message: str) -> str:
+    """Mark ``message`` for the translators (``make translations`` extracts it); the web translates it when shown."""
+    return message
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+
+class ServiceError(Exception):
+    """Base of the errors a user can act on; ``field`` names the offending input field when there is one.
+
+    ``message`` may hold ``%(name)s`` placeholders filled from ``params``; the web shows ``msgid`` translated into
+    the reader's language with the same ``params`` (``str(error)`` is the English text).
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, params: dict | None = None) -> None:
+        self.msgid = message
+        self.params = dict(params or {})
+        super().__init__(message % self.params if self.params else message)
         self.field = field
 
 

@@ -54,7 +54,7 @@ def qr_svg(user: User) -> str:
 def accept_code(user: User, code: str, *, session: Session, now: Callable[[], float] = time.time) -> bool:
     """Whether ``code`` is a fresh valid TOTP of ``user``; a success remembers its step so it is never accepted
     again."""
-    code = _ascii_digits("".join(code.split()))
+    code = ascii_digits("".join(code.split()))
     if not user.totp_secret or len(code) != 6 or not code.isascii() or not code.isdigit():
         return False
     totp = pyotp.TOTP(user.totp_secret)
@@ -70,7 +70,7 @@ def accept_code(user: User, code: str, *, session: Session, now: Callable[[], fl
     return False
 
 
-def _ascii_digits(text: str) -> str:
+def ascii_digits(text: str) -> str:
     """``text`` with digits of any script (Arabic-Indic ٣, Devanagari ३, Bengali ৩, …) as ASCII digits: a phone set
     to Urdu, Arabic, Hindi, Nepali or Bengali may type the code so."""
     return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)
@@ -117,9 +117,9 @@ def use_recovery_code(user: User, code: str, *, session: Session, ip: str | None
 
 def recovery_codes_left(user: User, *, session: Session) -> int:
     """How many unused recovery codes ``user`` holds."""
-    return session.scalar(
-        select(func.count()).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-    ) or 0
+    return (
+        session.scalar(select(func.count()).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0
+    )
 
 
 def reset(user: User, *, session: Session, actor_user_id: int | None) -> None:
