@@ -50,6 +50,6 @@ def receipt_digest(reference: str, code: str) -> str:
 def receipt_matches(stored: str | None, reference: str, typed: str) -> bool:
     """Whether ``typed`` is the receipt code of the complaint; the digest is computed even when it cannot match, so
     the answer takes as long either way."""
-    code = normalised(typed) or "0" * CODE_DIGITS
-    digest = receipt_digest(reference, code)
-    return stored is not None and normalised(typed) is not None and hmac.compare_digest(stored, digest)
+    code = normalised(typed)
+    digest = receipt_digest(reference, code or "0" * CODE_DIGITS)
+    return stored is not None and code is not None and hmac.compare_digest(stored, digest)
