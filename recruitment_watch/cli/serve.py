@@ -22,6 +22,7 @@ STOP_GRACE_S = 20
 def commands(bind: str, workers: int, scheduler: bool) -> dict[str, list[str]]:
     """The processes ``serve`` runs, by name."""
     web = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", bind, "--access-logfile", "-",
+           "--logger-class", "recruitment_watch.access_log.PrivateAccessLogger",
            "--forwarded-allow-ips", "127.0.0.1", "recruitment_watch:create_app()"]  # fmt: skip
     found = {"web": web}
     if scheduler:

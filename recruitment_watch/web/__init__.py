@@ -13,18 +13,35 @@ csrf = CSRFProtect()
 
 def init_app(app: Flask) -> None:
     """Install the shell and register every web blueprint."""
-    from recruitment_watch.web import account, admin, auth, dashboard, i18n, listing, login_manager, public, vocabulary
+    from recruitment_watch.web import (
+        account,
+        admin,
+        auth,
+        cases,
+        complaints_public,
+        dashboard,
+        i18n,
+        listing,
+        login_manager,
+        ngo_complaints,
+        public,
+        vocabulary,
+        worker_pages,
+    )
 
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    app.before_request(_evidence_body_limit)  # before CSRF, which reads the form (and so the body)
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     listing.init_app(app)
     vocabulary.init_app(app)
-    for blueprint in (public.bp, auth.bp, account.bp, dashboard.bp, *admin.blueprints()):
+    pages = (public.bp, auth.bp, account.bp, dashboard.bp, complaints_public.bp, worker_pages.bp, ngo_complaints.bp,
+             cases.bp)  # fmt: skip
+    for blueprint in (*pages, *admin.blueprints()):
         app.register_blueprint(blueprint)
     app.register_error_handler(CSRFError, _csrf_refused)
 
@@ -33,6 +50,14 @@ def init_error_pages(app: Flask) -> None:
     """Answer HTTP errors with pages (and with the API's problem documents under /api/). Called after the API is
     set up: APIFlask registers its own handler for every HTTP error when the API sets its error processor."""
     app.register_error_handler(HTTPException, _http_error)
+
+
+def _evidence_body_limit() -> None:
+    """A form that may carry evidence files may be as large as one complaint's files (plus its text fields); every
+    other request keeps ``MAX_CONTENT_LENGTH``."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "takes_evidence", False):
+        request.max_content_length = current_app.config["EVIDENCE_MAX_COMPLAINT_BYTES"] + 1024 * 1024
 
 
 def _csrf_refused(error: CSRFError):

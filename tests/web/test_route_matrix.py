@@ -14,8 +14,10 @@ import pytest
 from sqlalchemy import func, select
 
 from recruitment_watch.db import get_engine, unit_of_work
-from recruitment_watch.models import ApiKey, Finding, User, UserSession
+from recruitment_watch.models import ApiKey, Complaint, ComplaintAttachment, Finding, User, UserSession
+from recruitment_watch.services.casework.evidence import CleanFile
 from recruitment_watch.web.access import PUBLIC
+from recruitment_watch.web.evidence_files import evidence_store
 from tests.api.conftest import records  # noqa: F401
 from tests.web.conftest import csrf_token, signed_in, text_of
 
@@ -23,6 +25,8 @@ from tests.web.conftest import csrf_token, signed_in, text_of
 FRAMEWORK = {"static", "openapi.spec"}
 # Pages with nothing to show unless a step just made it (the recovery codes, once after enrolment): 404 otherwise.
 SHOWN_ONCE = {"auth.recovery_codes"}
+# Routes naming one organisation's own record: its owner opens it, everyone else of the role gets 404.
+OWNED_BY = {"account.end_session": "agency_a", "ngo_complaints.case": "ngo_a"}
 ROLES = ("anonymous", "agency_a", "agency_b", "ngo_a", "ngo_b", "inspector", "admin")
 
 
@@ -50,7 +54,10 @@ def test_every_route_is_declared_public_or_guarded(app):
 
 def test_the_public_web_routes_are_exactly_these(app):
     public = sorted(rule.rule for rule, view in _web_rules(app) if view.access == PUBLIC)
-    assert public == ["/", "/healthz", "/invitation/<token>", "/language", "/login", "/login/code", "/login/enrol"]
+    assert {rule for rule in public if rule.startswith("/complaints")} == {
+        "/complaints/new", "/complaints/status", "/complaints/status/reply"}  # fmt: skip
+    others = [rule for rule in public if not rule.startswith(("/complaints", "/verify", "/rights"))]
+    assert others == ["/", "/healthz", "/invitation/<token>", "/language", "/login", "/login/code", "/login/enrol"]
 
 
 def _clients(app, people):
@@ -71,9 +78,17 @@ def foreign(app, people, records):  # noqa: F811
     with unit_of_work(get_engine(app)) as session:
         key = session.scalar(select(ApiKey).where(ApiKey.organisation_id == people.agency_a.organisation_id))
         session_id = session.scalar(select(UserSession.id).where(UserSession.user_id == people.agency_a.id))
+        reference = session.get(Complaint, records["complaint_id"]).reference
+        with app.app_context():  # a stored file of NGO A's complaint (the case pages serve it to staff only)
+            stored = evidence_store().write(CleanFile("receipt.pdf", "application/pdf", b"%PDF-1.4 receipt"))
+        attachment = ComplaintAttachment(complaint_id=records["complaint_id"], **vars(stored))
+        session.add(attachment)
+        session.flush()
+        attachment_id = attachment.id
     return {
         "user_id": people.agency_a.id, "session_id": session_id, "prefix": key.prefix,
         "pack_id": "ilo-fair-recruitment", "state": "off", "action": "disable", "token": "not-a-token",
+        "reference": reference, "attachment_id": attachment_id, "origin": "NP", "destination": "QA",
     }  # fmt: skip
 
 
@@ -95,7 +110,7 @@ def test_every_page_answers_each_role_without_a_leak(app, people, foreign, recor
                 assert answer.status_code in (200, 302, 404), (role, url)
             elif role == "anonymous":
                 assert answer.status_code == 302 and answer.headers["Location"].startswith("/login"), url
-            elif people.all()[role].role.value in view.access:
+            elif people.all()[role].role.value in view.access and OWNED_BY.get(rule.endpoint, role) == role:
                 expected = 404 if rule.endpoint in SHOWN_ONCE else 200
                 assert answer.status_code == expected, (role, url, answer.status_code)
             else:
@@ -121,7 +136,7 @@ def test_every_form_refuses_roles_it_is_not_for_and_changes_nothing(app, people,
                 assert answer.status_code == 302 and answer.headers["Location"].startswith("/login"), url
             else:
                 barred = people.all()[role].role.value not in view.access
-                someone_elses = rule.endpoint == "account.end_session" and role != "agency_a"  # only their own
+                someone_elses = OWNED_BY.get(rule.endpoint, role) != role  # only their own
                 if barred or someone_elses:
                     assert client.post(url, data=data).status_code == 404, (role, url)
     with unit_of_work(get_engine(app)) as session:

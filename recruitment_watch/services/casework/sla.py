@@ -154,6 +154,16 @@ def _apply_clocks(
             tally.escalated_ids.append(complaint.id)
 
 
+def set_due_dates(complaint: Complaint, clocks: Iterable[Criterion], *, now: datetime) -> None:
+    """Set the complaint's due dates from the clocks (a new complaint shows them at once, before the hourly job)."""
+    subject = prepare_subject("complaint", complaint_subject(complaint, now), now=now)
+    for clock in clocks:
+        verdict = judge(clock, subject, on=now.date())
+        column = DUE_COLUMNS.get(clock.params.stop)
+        if verdict.outcome != "not_applicable" and column:
+            setattr(complaint, column, datetime.fromisoformat(verdict.evidence["due_at"]))
+
+
 def _remind(
     session: Session, complaint: Complaint, user_ids: list[int], kind: NotificationKind, message: str, key: str
 ) -> int:
