@@ -312,7 +312,7 @@ class BlockBuilder:
             f"Demo complaint about {category.replace('_', ' ')}.", status, received, acknowledged, investigating,
             resolved, received + timedelta(hours=ack_hours), received + timedelta(hours=resolve_hours), None, assignee,
             (status == "resolved") if progressed >= 3 else None,
-            "settled: refund paid" if status == "resolved" else None, None, None, self.now, self.now,
+            "substantiated" if status == "resolved" else None, None, None, self.now, self.now,
         ))  # fmt: skip
         events = [("message_in", False, None, "Complaint received.", None, "received", received)]
         if acknowledged:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     HiddenField,
@@ -68,6 +69,7 @@ class PublicComplaintForm(FlaskForm):
     filed_by = RadioField(_l("Who is telling us?"), default="worker",
                           choices=choices([("worker", _l("I am the worker")),
                                            ("family", _l("I am a relative or friend of the worker"))]))  # fmt: skip
+    worker_agrees = BooleanField(_l("The worker knows and agrees that I tell you about this"))
     agency_search = StringField(_l("Agency name or licence number"), validators=[Optional(), Length(max=100)])
     find_agency = SubmitField(_l("Search the register"))
     agency_id = RadioField(_l("Which agency is it?"), validators=[Optional()], validate_choice=False)

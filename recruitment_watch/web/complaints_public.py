@@ -62,7 +62,8 @@ def new():
         return _page("complaints/new.html", form=form), 400
     try:
         data = PublicComplaintInput(
-            filed_by=form.filed_by.data, respondent_agency_id=chosen_agency_id(form),
+            filed_by=form.filed_by.data, worker_agrees=form.worker_agrees.data,
+            respondent_agency_id=chosen_agency_id(form),
             respondent_name=form.respondent_name.data, incident_date=form.incident_date.data,
             what_happened=[WhatHappened(value) for value in form.what_happened.data],
             incident_place=form.incident_place.data, origin_country=form.origin_country.data or None,

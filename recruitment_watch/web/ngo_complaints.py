@@ -20,6 +20,7 @@ from recruitment_watch.services.casework.complaints import NgoComplaintInput, fi
 from recruitment_watch.services.casework.evidence import check_all, evidence_batch
 from recruitment_watch.services.errors import ServiceError
 from recruitment_watch.web.access import actor, for_roles, writing
+from recruitment_watch.web.case_forms import CATEGORY_LABELS
 from recruitment_watch.web.complaint_forms import (
     NgoComplaintForm,
     NgoReplyForm,
@@ -85,7 +86,7 @@ def new():
     form.language.choices = choices(WORKER_LANGUAGES.items())
     form.consent_method.choices = choices([("", _("Choose one")),
                                            *((m.value, _consent_label(m)) for m in ConsentMethod)])  # fmt: skip
-    form.categories.choices = choices((c.value, c.value.replace("_", " ")) for c in ComplaintCategory)
+    form.categories.choices = choices((c.value, CATEGORY_LABELS[c.value]) for c in ComplaintCategory)
     offer_agencies(form, none_label=_("None of these / not known"))
     if request.method == "POST" and form.find_agency.data:
         return render_template("ngo/new.html", form=form, searched=True)

@@ -18,6 +18,12 @@ TERMS = {
     # complaint statuses
     "received": _l("received"), "acknowledged": _l("acknowledged"), "under_investigation": _l("under investigation"),
     "resolved": _l("resolved"), "referred": _l("referred"), "closed": _l("closed"),
+    # complaint outcomes and how a worker consented to an NGO filing
+    "substantiated": _l("substantiated"), "not_substantiated": _l("not substantiated"), "withdrawn": _l("withdrawn"),
+    "written": _l("in writing"), "thumbprint": _l("thumbprint"), "verbal_witnessed": _l("spoken, before a witness"),
+    "electronic": _l("electronically"),
+    # licence decisions (the others share their status's word)
+    "issued": _l("issued"), "reinstated": _l("reinstated"),
     # licence statuses
     "active": _l("active"), "renewed": _l("renewed"), "suspended": _l("suspended"), "cancelled": _l("cancelled"),
     "expired": _l("expired"), "surrendered": _l("surrendered"), "delisted": _l("delisted"), "banned": _l("banned"),

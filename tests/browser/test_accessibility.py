@@ -34,6 +34,8 @@ PAGES = (
     "/admin/jobs",
     "/admin/security-events",
     "/account",
+    "/cases",
+    "/cases/C-0000001",  # a demo complaint's case page
 )
 
 

@@ -129,3 +129,32 @@ def test_public_page_is_accessible_light_and_fits_a_phone(visitor_tab, page_log:
     page.set_viewport_size(VIEWPORTS["phone"]["viewport"])
     overflow = overflow_width(page, "phone")
     assert not overflow, f"{path} in {language}: {overflow} px to scroll sideways at 360 px"
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_the_ngo_portal_is_accessible_and_fits_a_phone(browser: Browser, live_app: LiveApp, signed_in_state,
+                                                      language: str) -> None:  # fmt: skip
+    context = browser.new_context(storage_state=signed_in_state("ngo@demo.recruitment-watch.org"),
+                                  **VIEWPORTS["desktop"])  # fmt: skip
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_app.at("/ngo/complaints"))
+    choose_language(page, language)
+    page.goto(live_app.at("/ngo/complaints/new"))  # file one in the browser: its case page is checked below
+    page.locator("select[name=consent_method]").select_option("thumbprint")
+    page.locator("input[name=consent_at]").fill("2026-11-20T10:30")
+    page.locator("input[name=categories][value=fees]").check()
+    page.locator("textarea[name=summary]").fill("The agency charged a fee of 150,000 rupees in cash.")
+    with page.expect_navigation():
+        page.locator("input[name=submit]").click()
+    expect(page.locator("main")).to_contain_text("150,000 rupees")
+    case = page.url.removeprefix(live_app.url)
+    for path in ("/ngo/complaints", "/ngo/complaints/new", case):
+        page.set_viewport_size(VIEWPORTS["desktop"]["viewport"])
+        response = page.goto(live_app.at(path))
+        assert response is not None and response.ok, path
+        violations = axe_violations(page)
+        assert not violations, f"{path} in {language}: " + describe(violations)
+        page.set_viewport_size(VIEWPORTS["phone"]["viewport"])
+        assert not overflow_width(page, "phone"), f"{path} in {language} scrolls sideways at 360 px"
+    context.close()

@@ -164,6 +164,14 @@ def test_wrong_codes_are_rate_limited(app, visitor):
     assert answers == [403, 403, 403, 429]
 
 
+def test_a_relative_records_that_the_worker_agrees(app, visitor):
+    reference, _code = receipt_of(file_complaint(visitor, filed_by="family", worker_agrees="y"))
+    with unit_of_work(get_engine(app)) as session:
+        complaint = session.scalar(select(Complaint).where(Complaint.reference == reference))
+        assert complaint.filed_by == "family" and complaint.consent_recorded
+        assert complaint.consent_method == "electronic" and complaint.consent_at is not None
+
+
 def test_the_spam_trap_and_a_missing_choice_store_nothing(app, visitor):
     trapped = file_complaint(visitor, website="http://spam.example")
     assert trapped.status_code == 400 and "could not be accepted" in text_of(trapped)

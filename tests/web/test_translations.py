@@ -14,8 +14,11 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 from recruitment_watch.models.vocab import (
+    ComplaintOutcome,
     ComplaintStatus,
+    ConsentMethod,
     JobTrigger,
+    LicenceDecision,
     LicenceStatus,
     OrganisationKind,
     Role,
@@ -31,12 +34,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = ROOT / "recruitment_watch" / "translations"
 TRANSLATED = [code for code in LANGUAGES if code != "en"]
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "N_": None}
 
 
 def _source_messages() -> set[str]:
     found = set()
-    for root, method in ((ROOT / "templates", "jinja2"), (ROOT / "recruitment_watch" / "web", "python")):
+    # Pages show the services' refusals translated too: their messages are marked N_().
+    for root, method in ((ROOT / "templates", "jinja2"), (ROOT / "recruitment_watch" / "web", "python"),
+                         (ROOT / "recruitment_watch" / "services", "python")):  # fmt: skip
         pattern = "**.html" if method == "jinja2" else "**.py"
         for _file, _line, message, _comments, _context in extract_from_dir(
             str(root), method_map=[(pattern, method)], keywords=KEYWORDS
@@ -58,7 +63,10 @@ def test_every_string_of_the_pages_has_a_translation_with_the_same_placeholders(
     for message in catalogue:
         if message.id:
             assert not message.fuzzy, (code, message.id)
-            assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(message.id)), message.id
+            ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+            wanted = sorted(PLACEHOLDER.findall(ids[-1]))  # a plural's forms all carry the plural id's placeholders
+            assert all(sorted(PLACEHOLDER.findall(form)) == wanted for form in strings), message.id
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
@@ -71,14 +79,24 @@ def test_drafted_catalogues_say_they_need_a_native_speakers_review_and_the_compi
     with (CATALOGUES / code / "LC_MESSAGES" / "messages.mo").open("rb") as handle:
         shipped = read_mo(handle)
     fresh = read_mo(compiled)
-    assert {m.id: m.string for m in shipped if m.id} == {m.id: m.string for m in fresh if m.id}, (
+    assert _entries(shipped) == _entries(fresh), (
         f"{code}: messages.mo is older than messages.po; run `make translations`"
     )
 
 
+def _entries(catalogue) -> dict:
+    """id → translation; a plural's id and forms as tuples (babel reads them back from a .mo as lists)."""
+
+    def frozen(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    return {frozen(m.id): frozen(m.string) for m in catalogue if m.id}
+
+
 def test_every_stored_code_shown_to_readers_has_words():
     codes = {member.value for enum in (Role, Severity, ComplaintStatus, LicenceStatus, RunStatus, JobTrigger,
-                                       OrganisationKind, EventKind, Outcome) for member in enum}  # fmt: skip
+                                       OrganisationKind, EventKind, Outcome, ComplaintOutcome, ConsentMethod,
+                                       LicenceDecision) for member in enum}  # fmt: skip
     assert sorted(codes - set(TERMS)) == []
 
 

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from recruitment_watch import money
 from recruitment_watch.models import Complaint, ComplaintAttachment, ComplaintEvent
-from recruitment_watch.models.base import unpack_list
+from recruitment_watch.models.base import unpack_list, utc_now
 from recruitment_watch.models.vocab import (
     OPEN_COMPLAINT_STATUSES,
     ComplaintEventKind,
@@ -235,9 +235,11 @@ def possible_duplicates(actor: Actor, complaint: Complaint, *, session: Session)
     return list(session.scalars(query).all())
 
 
-def merge_into(actor: Actor, complaint: Complaint, target_id: int, *, confirmed: bool, session: Session) -> Complaint:
+def merge_into(actor: Actor, complaint: Complaint, target_id: int, *, confirmed: bool, session: Session,
+               now: datetime | None = None) -> Complaint:  # fmt: skip
     """Mark ``complaint`` a duplicate of one of its listed possible duplicates, after the inspector confirmed; an
-    internal note on both cases says so."""
+    internal note on both cases says so, and the duplicate is closed (its SLA clocks stop; the work goes on in the
+    case it was merged into)."""
     require_staff(actor)
     if not confirmed:
         raise CaseRefused(N_("Tick the box to confirm the merge."), field="confirm")
@@ -252,6 +254,9 @@ def merge_into(actor: Actor, complaint: Complaint, target_id: int, *, confirmed:
            body=f"Merged into {target.reference} as a duplicate.")  # fmt: skip
     _event(session, target, actor, ComplaintEventKind.note, internal=True,
            body=f"{complaint.reference} was merged into this case as a duplicate.")  # fmt: skip
+    if complaint.status != ComplaintStatus.closed.value:
+        _move(actor, complaint, ComplaintStatus.closed.value, session=session, now=now or utc_now())
+    complaint.closing_note = complaint.closing_note or f"Merged into {target.reference} as a duplicate."
     session.flush()
     return complaint
 

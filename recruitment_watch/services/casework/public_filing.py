@@ -25,6 +25,7 @@ from recruitment_watch.models.vocab import (
     ComplaintCategory,
     ComplaintEventKind,
     ComplaintStatus,
+    ConsentMethod,
     ForcedLabourIndicator,
     Severity,
 )
@@ -99,6 +100,8 @@ class PublicComplaintInput(StrictInput):
     """What the public form sends."""
 
     filed_by: Literal["worker", "family"]
+    # A relative or friend says the worker agrees (recorded as the worker's consent, given electronically, now).
+    worker_agrees: bool = False
     respondent_agency_id: int | None = Field(default=None, gt=0, le=MAX_ID)
     respondent_name: str | None = Field(default=None, max_length=200)
     what_happened: list[WhatHappened] = Field(min_length=1, max_length=len(WhatHappened))
@@ -151,6 +154,9 @@ def file_public_complaint(data: PublicComplaintInput, *, session: Session, files
         reference=reference,
         receipt_hash=receipt_digest(reference, code),
         filed_by=data.filed_by,
+        consent_recorded=data.filed_by == "family" and data.worker_agrees,
+        consent_method=ConsentMethod.electronic.value if data.filed_by == "family" and data.worker_agrees else None,
+        consent_at=now if data.filed_by == "family" and data.worker_agrees else None,
         respondent_agency_id=data.respondent_agency_id,
         respondent_name=(data.respondent_name or "").strip() or None,
         origin_country=data.origin_country,

@@ -203,6 +203,8 @@ def test_possible_duplicates_are_shown_and_merged_only_when_confirmed(session, s
         cases.merge_into(inspector, same_events, unrelated.id, confirmed=True, session=session)
     cases.merge_into(inspector, same_events, first.id, confirmed=True, session=session)
     assert same_events.duplicate_of_id == first.id
+    assert same_events.status == "closed" and same_events.resolved_at and same_events.outcome is None  # clocks stop
+    assert same_events.closing_note == "Merged into C-A as a duplicate." and first.status == "received"
     notes = session.execute(select(ComplaintEvent.complaint_id, ComplaintEvent.body, ComplaintEvent.internal)
                             .where(ComplaintEvent.kind == "note").order_by(ComplaintEvent.id)).all()  # fmt: skip
     assert [tuple(note) for note in notes] == [
