@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from PIL import Image
 from sqlalchemy import inspect, select, text
 
@@ -162,6 +164,22 @@ def test_wrong_codes_are_rate_limited(app, visitor):
     wrong = {"csrf_token": token, "reference": "C-0000000000", "receipt_code": "2" * 20}
     answers = [visitor.post("/complaints/status", data=wrong).status_code for _ in range(4)]
     assert answers == [403, 403, 403, 429]
+
+
+@pytest.mark.parametrize(("choice", "ack_hours", "resolve_hours"), [
+    ("hurt_or_threatened", 24, 48),  # critical: violence (complaint-sla CMP-001/CMP-002 by category)
+    ("passport_taken", 48, 720),  # high, passport retention
+    ("paid_fees", 120, 720),  # medium
+])
+def test_the_sla_clocks_start_at_filing_by_category_on_a_frozen_clock(app, visitor, choice, ack_hours, resolve_hours):
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        reference, _code = receipt_of(file_complaint(visitor, what_happened=[choice]))
+    with unit_of_work(get_engine(app)) as session:
+        complaint = session.scalar(select(Complaint).where(Complaint.reference == reference))
+        received = complaint.received_at.replace(tzinfo=None)
+        assert received == datetime(2026, 11, 2, 9, 0)
+        assert complaint.ack_due_at.replace(tzinfo=None) - received == timedelta(hours=ack_hours)
+        assert complaint.resolve_due_at.replace(tzinfo=None) - received == timedelta(hours=resolve_hours)
 
 
 def test_a_relative_records_that_the_worker_agrees(app, visitor):
