@@ -30,7 +30,7 @@ from recruitment_watch.web.complaint_forms import (
     offer_agencies,
     show_service_error,
 )
-from recruitment_watch.web.evidence_files import evidence_limits, evidence_store, takes_evidence, uploads
+from recruitment_watch.web.evidence_files import evidence_limits, evidence_store, store_reply, takes_evidence, uploads
 
 bp = Blueprint("complaints_public", __name__, url_prefix="/complaints")
 
@@ -123,14 +123,7 @@ def reply():
     if not form.validate_on_submit():
         return _case(complaint, form, status=400)
     try:
-        count, size = public_filing.attachment_totals(db, complaint.id)
-        clean = check_all(uploads(request.files.getlist(form.evidence.name)), evidence_limits(),
-                          already_files=count, already_bytes=size)  # fmt: skip
-        db = writing()
-        with evidence_batch(evidence_store()) as batch:
-            public_filing.reply(db, complaint, form.message.data or "", files=batch.write_all(clean))
-            db.commit()
-            batch.keep()
+        store_reply(complaint, form)
     except ServiceError as exc:
         get_session().rollback()
         show_service_error(form, exc)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, request
 from werkzeug.datastructures import FileStorage
 
-from recruitment_watch.services.casework.evidence import EvidenceLimits, EvidenceStore, Upload
+from recruitment_watch.db import get_session
+from recruitment_watch.services.casework import public_filing
+from recruitment_watch.services.casework.evidence import (
+    EvidenceLimits,
+    EvidenceStore,
+    Upload,
+    check_all,
+    evidence_batch,
+)
+from recruitment_watch.web.access import writing
 
 
 def evidence_store() -> EvidenceStore:
@@ -30,3 +39,18 @@ def takes_evidence(view):
     (``web._evidence_body_limit``)."""
     view.takes_evidence = True
     return view
+
+
+def store_reply(complaint, form) -> None:
+    """The complainant's (or the filing NGO's) message and files from ``form`` (fields ``message`` and ``evidence``):
+    files checked against the complaint's limits, written, and kept only once the database commits. Raises the
+    services' ``ServiceError`` (nothing stored)."""
+    db = get_session()
+    count, size = public_filing.attachment_totals(db, complaint.id)
+    clean = check_all(uploads(request.files.getlist(form.evidence.name)), evidence_limits(),
+                      already_files=count, already_bytes=size)  # fmt: skip
+    db = writing()
+    with evidence_batch(evidence_store()) as batch:
+        public_filing.reply(db, complaint, form.message.data or "", files=batch.write_all(clean))
+        db.commit()
+        batch.keep()

@@ -28,7 +28,7 @@ from recruitment_watch.web.complaint_forms import (
     offer_agencies,
     show_service_error,
 )
-from recruitment_watch.web.evidence_files import evidence_limits, evidence_store, takes_evidence, uploads
+from recruitment_watch.web.evidence_files import evidence_limits, evidence_store, store_reply, takes_evidence, uploads
 from recruitment_watch.web.forms import choices
 from recruitment_watch.web.i18n import LANGUAGES
 from recruitment_watch.web.listing import csv_download, listed, wants_csv, wants_xlsx, xlsx_download
@@ -132,16 +132,8 @@ def case(reference: str):
     form = NgoReplyForm()
     status = 200
     if form.validate_on_submit():
-        db = get_session()
         try:
-            count, size = public_filing.attachment_totals(db, complaint.id)
-            clean = check_all(uploads(request.files.getlist(form.evidence.name)), evidence_limits(),
-                              already_files=count, already_bytes=size)  # fmt: skip
-            db = writing()
-            with evidence_batch(evidence_store()) as batch:
-                public_filing.reply(db, complaint, form.message.data or "", files=batch.write_all(clean))
-                db.commit()
-                batch.keep()
+            store_reply(complaint, form)
             flash(_("Your message was sent. The inspector will see it."), "info")
             return redirect(url_for("ngo_complaints.case", reference=complaint.reference))
         except ServiceError as exc:
