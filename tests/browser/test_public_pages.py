@@ -56,7 +56,9 @@ def test_home_shows_the_product_and_the_live_figures(page: Page, live_app: LiveA
     expect(page.get_by_role("link", name="recruitment_watch")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fair recruitment monitoring")
     expect(page.get_by_role("heading", name="In the register now")).to_be_visible()
-    figures = page.get_by_role("main").get_by_role("listitem")
+    for link in ("Check an agency’s licence before you pay anything", "Make a complaint — no name needed"):
+        expect(page.get_by_role("main").get_by_role("link", name=link)).to_be_visible()
+    figures = page.locator("main ul.figures").get_by_role("listitem")
     expect(figures).to_have_text(
         [
             f"{counts['agencies']} recruitment agencies",
