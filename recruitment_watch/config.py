@@ -32,9 +32,17 @@ DEFAULTS: dict[str, Any] = {
     "DEMO_CHUNK_SIZE": 10_000,
     # Password given to every demo login (printed by ``recruitment-watch demo``). Demo data only.
     "DEMO_PASSWORD": "demo-password-2026",
-    # Agency risk weights and thresholds (see checks.risk.RiskWeights); empty = the documented defaults:
-    # low 1, medium 2, high 4, critical 8 points per open finding; watchlist at 12, suspension review at 24.
+    # Agency risk weights and thresholds (checks.risk.RiskWeights; every default [INFERRED], reasons in
+    # docs/criteria-engine.md); empty = the defaults: a 365-day window; findings per 100 contracts recorded in it,
+    # weighted low 1, medium 2, high 4, critical 8 × the principle's factor (FL/SUB 3, DOC 2, AGY/WAGE 1, FEE 0.5,
+    # IRIS/CON 0.25, CMP 0), advisories never; repeats (≥ 5 findings at ≥ 2 × the corridor's rate) × 2; 8 per
+    # substantiated complaint; shrunk towards the corridor's typical agency with the weight of 30 contracts; index
+    # 100 = typical; licence decisions suspended +25, cancelled/banned/delisted +50; watchlist at 150, suspension
+    # review at 250, each only when the 90% interval's lower end is above 100.
     "RISK_WEIGHTS": {},
+    # ``recruitment-watch packs review`` flags a pack figure whose source was retrieved longer ago than this many
+    # months (national rules change: re-read the source). [INFERRED] review routine, not law.
+    "PACK_REVIEW_MAX_AGE_MONTHS": 12,
     # When each scheduled job runs (``recruitment-watch scheduler run``), by job id: a crontab line in UTC
     # ("0 2 * * *"), "every N minutes|hours|seconds" (slots aligned on the clock, e.g. :00 :15 :30 :45), or "off".
     # Only the jobs named here change; see ``recruitment-watch jobs list`` for the defaults.

@@ -326,7 +326,7 @@ class PageQuery(NoNulText):
 
 class FindingQuery(PageQuery):
     status: Literal["open", "agency_responded", "verified_remediated", "dismissed", "auto_resolved"] | None = None
-    severity: Literal["low", "medium", "high", "critical"] | None = None
+    severity: Literal["advisory", "low", "medium", "high", "critical"] | None = None
 
 
 class ComplaintQuery(PageQuery):

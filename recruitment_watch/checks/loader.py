@@ -23,7 +23,17 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from recruitment_watch.checks.errors import PackIssue, PackLoadError, SubjectError
-from recruitment_watch.checks.packs import BaseSpec, Criterion, CriterionSpec, Example, ExamplesFile, Pack, PackFile
+from recruitment_watch.checks.packs import (
+    BaseSpec,
+    Criterion,
+    CriterionSpec,
+    Example,
+    ExamplesFile,
+    Pack,
+    PackFile,
+    Source,
+)
+from recruitment_watch.checks.provenance import figure_issues
 from recruitment_watch.checks.registry import get_check
 from recruitment_watch.checks.subjects import is_known_path, jsonable, normalise_subject
 
@@ -143,12 +153,13 @@ def _compile(spec: CriterionSpec, shown: str, issues: list[PackIssue]) -> Criter
     return Criterion(spec=spec, params=params, check=check)
 
 
-def _criterion_issues(crit: Criterion, source_ids: set[str], shown: str) -> list[PackIssue]:
-    """Stage 3 for one criterion: sources, field paths, placeholders, INFERRED wording."""
+def _criterion_issues(crit: Criterion, sources: dict[str, Source], shown: str) -> list[PackIssue]:
+    """Stage 3 for one criterion: sources, figure provenance, field paths, placeholders, INFERRED wording."""
     spec, found = crit.spec, []
     for source in spec.sources:
-        if source not in source_ids:
+        if source not in sources:
             found.append(PackIssue(shown, f"unknown source id {source!r}", spec.id, "sources"))
+    found += [PackIssue(shown, message, spec.id, field) for field, message in figure_issues(spec, sources)]
     paths = crit.check.field_paths(crit.params) + (spec.applies_when.paths() if spec.applies_when else [])
     for path in paths:
         if not is_known_path(spec.subject, path):
@@ -272,7 +283,7 @@ def _load_pack(root: Path, folder: Path, shared: dict[str, BaseSpec], issues: li
     for dup in sorted({s for s in source_ids if source_ids.count(s) > 1}):
         issues.append(PackIssue(pack_shown, f"duplicate source id {dup!r}", None, "sources"))
     for crit in criteria:
-        issues += _criterion_issues(crit, set(source_ids), pack_shown)
+        issues += _criterion_issues(crit, {source.id: source for source in pack_file.sources}, pack_shown)
     examples = _resolve_examples(parsed, {c.id: c for c in criteria}, shared, examples_shown, issues)
     if len(issues) > before:
         return None

@@ -35,7 +35,30 @@ class Source(_Strict):
     instrument: Text
     citation: Text
     evidence_tag: EvidenceTag
-    url: str | None = None
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    retrieved_on: date | None = None  # when the text at ``url`` was read (see ``Figure``)
+
+
+class Figure(_Strict):
+    """Provenance of one figure or list a criterion relies on: a cap, a floor, a day count, a country list, a start
+    date. ``source`` names one of the pack's sources (its title and URL); a figure tagged SEEN must name one, and a
+    retrieval date must be known (the figure's own ``retrieved_on``, else its source's)."""
+
+    what: Text
+    value: str | int | float | date | list[str] | None = None
+    source: Annotated[str, Field(pattern=KEBAB)] | None = None
+    retrieved_on: date | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None
+    evidence_tag: EvidenceTag
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Figure:
+        """effective_from must not be after effective_to."""
+        if self.effective_from and self.effective_to and self.effective_from > self.effective_to:
+            raise ValueError("effective_from is after effective_to")
+        return self
 
 
 class Citation(_Strict):
@@ -61,6 +84,9 @@ class CriterionSpec(_Strict):
     evidence_tag: EvidenceTag
     rationale: Text
     remediation: Text
+    # Where each figure and list of the criterion comes from (optional for older criteria; ``packs review`` lists
+    # criteria that have none yet).
+    figures: list[Figure] = []
 
 
 class PackFile(_Strict):

@@ -1,45 +1,79 @@
-"""Agency risk score: an explained sum of demerit points (pure; no database).
+"""Agency risk score: conduct measured as rates, compared with the agency's corridor (pure; no database).
 
-Contributions: open findings by severity, substantiated complaints per 100 deployments, and
-licence events. Bands follow the Singapore MOM demerit-point reference named in the design
-(12 points → watchlist, 24 → suspension review); every weight and threshold here is **[INFERRED]**
-(a design choice, not law) and can be overridden with ``RiskWeights``.
+The score is an **index**: 100 is the corridor's typical agency (the agencies recruiting from the same origin
+country, under the same rules and fee caps). It is built from
+
+- breaches per 100 contracts recorded in the window (12 months by default): each finding
+  weighted by its severity and its principle (the criterion family: forced labour, substitution, fees …);
+  ``advisory`` findings (rules not yet enforceable) never count;
+- repeat offences: a criterion failing on many of the agency's contracts, at least ``repeat_ratio`` times the
+  corridor's rate for it, is a practice, not an accident, and weighs ``repeat_factor`` times;
+- substantiated complaints per 100 contracts;
+- shrinkage towards the corridor's typical rate (a gamma-Poisson / empirical-Bayes estimate with the strength of
+  ``prior_contracts`` contracts), so an agency with 3 contracts and one bad one does not top the list, and an interval
+  showing how uncertain the figure is;
+- licence decisions in the window (suspended, cancelled …), added as index points.
+
+Bands: watchlist at ``watchlist_at`` (1.5 × the corridor's typical rate by default), suspension review at
+``suspension_review_at`` (2.5 ×), each only when the interval's lower end is above the typical agency (100): an
+agency is flagged when it is distinguishable from the corridor, not by chance. Every default is **[INFERRED]** (a
+design choice, not law; docs/criteria-engine.md gives the reasoning) and can be overridden through ``RiskWeights``.
 """
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from recruitment_watch.checks.subjects import Severity
-
 Band = Literal["ok", "watchlist", "suspension_review"]
 NonNegative = Annotated[float, Field(ge=0)]
+# Findings of these severities never count (a rule announced, not yet enforceable): excluded by value.
+UNCOUNTED_SEVERITIES = frozenset({"advisory"})
+SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
 
 class RiskWeights(BaseModel):
-    """Configurable weights and thresholds; all defaults are [INFERRED]."""
+    """Configurable weights and thresholds (app config ``RISK_WEIGHTS``); every default is [INFERRED]."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    severity_points: dict[Severity, NonNegative] = {"low": 1, "medium": 2, "high": 4, "critical": 8}
-    points_per_complaint_rate: NonNegative = 2  # per substantiated complaint per 100 deployments
-    min_deployments: Annotated[int, Field(ge=1)] = 100  # smaller agencies are rated as if they had this many
-    licence_event_points: dict[str, NonNegative] = {
-        "warning": 2,
-        "suspended": 6,
-        "cancelled": 12,
-        "banned": 24,
-        "delisted": 12,
-        "expired": 1,
-    }
-    watchlist_at: NonNegative = 12
-    suspension_review_at: NonNegative = 24
+    window_days: Annotated[int, Field(ge=30, le=3660)] = 365  # infringements over 12 months, as MOM's demerit points
+    severity_points: dict[str, NonNegative] = {"low": 1, "medium": 2, "high": 4, "critical": 8}
+    # Principle = the criterion family (the id's prefix). Forced-labour indicators and contract substitution (ILO
+    # indicators: deception, retention of identity documents) weigh 3, identity documents 2; fee criteria 0.5, since
+    # one fee payment fails several of them at once; IRIS and contract-form criteria 0.25, since they restate the
+    # fee and transparency ones; complaint-handling findings 0 (complaints count once, as substantiated complaints).
+    # A family not named weighs ``other_principle_factor``.
+    principle_factor: dict[str, NonNegative] = {
+        "FL": 3.0, "SUB": 3.0, "DOC": 2.0, "AGY": 1.0, "WAGE": 1.0, "FEE": 0.5, "IRIS": 0.25, "CON": 0.25, "CMP": 0.0,
+    }  # fmt: skip
+    other_principle_factor: NonNegative = 1.0
+    repeat_ratio: Annotated[float, Field(ge=1)] = 2.0  # a criterion at ≥ 2 × the corridor's rate …
+    repeat_min_findings: Annotated[int, Field(ge=1)] = 5  # … on at least 5 subjects (fewer is chance) …
+    repeat_factor: Annotated[float, Field(ge=1)] = 2.0  # … weighs twice
+    complaint_points: NonNegative = 8  # per substantiated complaint (as a critical finding)
+    prior_contracts: Annotated[float, Field(gt=0)] = 30  # shrinkage strength, in contracts
+    prior_min_contracts: Annotated[int, Field(ge=1)] = 30  # agencies this large set the corridor's typical rate …
+    min_typical_agencies: Annotated[int, Field(ge=1)] = 3  # … when there are this many (else the whole country's)
+    # The typical rate (weighted points per contract) when fewer agencies than that exist at all: the median agency
+    # of the 2,000-contract demo after its first sweep.
+    reference_rate: Annotated[float, Field(gt=0)] = 20.0
+    interval_z: Annotated[float, Field(gt=0)] = 1.645  # 90 % interval
+    # Breaches cluster on contracts (one bad contract fails several criteria), so the count is over-dispersed: the
+    # interval takes each contract's weighted points to vary with this coefficient of variation.
+    contract_cv: NonNegative = 1.0
+    # Index points per licence decision in the window: a sanction is past conduct the authority already acted on,
+    # so it adds a quarter (suspension) or half (cancellation, ban, delisting) of a typical agency; an expiry none.
+    licence_points: dict[str, NonNegative] = {"suspended": 25, "cancelled": 50, "banned": 50, "delisted": 50}
+    watchlist_at: NonNegative = 150
+    suspension_review_at: NonNegative = 250
 
     @model_validator(mode="after")
     def _ordered(self) -> RiskWeights:
@@ -48,18 +82,28 @@ class RiskWeights(BaseModel):
             raise ValueError("suspension_review_at must be >= watchlist_at")
         return self
 
+    def factor(self, criterion_id: str) -> float:
+        """Severity-independent weight of a criterion: its principle's factor."""
+        return self.principle_factor.get(principle_of(criterion_id), self.other_principle_factor)
+
+
+def principle_of(criterion_id: str) -> str:
+    """The criterion family: the id's first part (``FEE-PK-001`` → ``FEE``)."""
+    return criterion_id.split("-", 1)[0]
+
 
 @dataclass(frozen=True)
-class OpenFinding:
-    """An open finding against the agency (or one of its contracts or payments)."""
+class CriterionCount:
+    """Findings of one criterion against the agency, first recorded in the window."""
 
     criterion_id: str
-    severity: Severity
+    severity: str
+    findings: int
 
 
 @dataclass(frozen=True)
 class LicenceEvent:
-    """A licence status decision (e.g. suspended) with its date and reason."""
+    """A licence decision (e.g. suspended) in the window, with its date and reason."""
 
     status: str
     decided_on: date | None = None
@@ -67,22 +111,50 @@ class LicenceEvent:
 
 
 @dataclass(frozen=True)
+class AgencyConduct:
+    """What the score reads of one agency: its corridor, its contracts recorded in the window (the rate's
+    denominator) and its breaches in the window."""
+
+    agency_id: int
+    corridor: str
+    contracts: int
+    counts: tuple[CriterionCount, ...] = ()
+    substantiated_complaints: int = 0
+    licence_events: tuple[LicenceEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The corridor's typical agency: its weighted breach rate per contract, each criterion's rate, the variance."""
+
+    corridor: str
+    typical_rate: float  # weighted points per contract
+    criterion_rates: dict[str, float] = field(default_factory=dict)  # findings per contract
+    variance: float = 0.0  # per contract
+    agencies: int = 0
+
+
+@dataclass(frozen=True)
 class RiskLine:
     """One explained contribution to the score."""
 
-    kind: Literal["findings", "complaints", "licence"]
+    kind: Literal["findings", "repeat", "complaints", "shrinkage", "licence"]
     points: float
     explanation: str
 
 
 @dataclass(frozen=True)
 class RiskScore:
-    """Total points, the band they fall in, the recommendation and one line per contribution."""
+    """The index, its interval, the band, the recommendation and one line per term."""
 
     points: float
     band: Band
     recommendation: str
     lines: tuple[RiskLine, ...]
+    low: float = 0.0
+    high: float = 0.0
+    contracts: int = 0
+    corridor: str = ""
 
 
 RECOMMENDATIONS: dict[Band, str] = {
@@ -92,49 +164,112 @@ RECOMMENDATIONS: dict[Band, str] = {
 }
 
 
-def _finding_lines(findings: Iterable[OpenFinding], weights: RiskWeights) -> list[RiskLine]:
-    """One line per severity present, naming the criteria."""
-    by_severity: dict[str, list[str]] = defaultdict(list)
-    for finding in findings:
-        by_severity[finding.severity].append(finding.criterion_id)
-    lines = []
-    for severity in ("critical", "high", "medium", "low"):
-        ids = by_severity.get(severity)
-        if not ids:
+def _weighted(agency: AgencyConduct, baseline: Baseline | None, weights: RiskWeights) -> dict[str, tuple]:
+    """Per criterion: (severity, findings, weight per finding, repeat?)."""
+    out = {}
+    for count in agency.counts:
+        if count.severity in UNCOUNTED_SEVERITIES or count.findings <= 0:
             continue
-        each = weights.severity_points[severity]  # type: ignore[index]
-        points = each * len(ids)
-        lines.append(
-            RiskLine(
-                "findings",
-                points,
-                f"{len(ids)} open {severity} finding(s) × {each:g} = {points:g} points ({', '.join(sorted(set(ids)))})",
-            )
-        )
+        each = weights.severity_points.get(count.severity, 0) * weights.factor(count.criterion_id)
+        repeat = False
+        if baseline is not None and agency.contracts > 0 and count.findings >= weights.repeat_min_findings:
+            usual = baseline.criterion_rates.get(count.criterion_id, 0.0)
+            repeat = count.findings / agency.contracts >= weights.repeat_ratio * usual
+        out[count.criterion_id] = (count.severity, count.findings, each, repeat)
+    return out
+
+
+def weighted_points(agency: AgencyConduct, baseline: Baseline | None, weights: RiskWeights) -> tuple[float, float]:
+    """The agency's weighted breaches (points) and their variance (compound Poisson), repeats included."""
+    total = variance = 0.0
+    for _severity, findings, each, repeat in _weighted(agency, baseline, weights).values():
+        weight = each * (weights.repeat_factor if repeat else 1)
+        total += weight * findings
+        variance += weight * weight * findings
+    complaints = agency.substantiated_complaints * weights.complaint_points
+    return total + complaints, variance + agency.substantiated_complaints * weights.complaint_points**2
+
+
+def _typical(members: Sequence[tuple[AgencyConduct, float, float]], weights: RiskWeights) -> float | None:
+    """The median weighted rate of the agencies large enough to measure (None when too few are)."""
+    large = [points / agency.contracts for agency, points, _ in members
+             if agency.contracts >= weights.prior_min_contracts]  # fmt: skip
+    return statistics.median(large) if len(large) >= weights.min_typical_agencies else None
+
+
+def corridor_baselines(agencies: Sequence[AgencyConduct], weights: RiskWeights) -> dict[str, Baseline]:
+    """Each corridor's typical agency: the median weighted rate of its agencies with at least ``prior_min_contracts``
+    contracts in the window, when at least ``min_typical_agencies`` are that large; else the median over every
+    corridor; else ``reference_rate``. Criterion rates (for repeats) and the variance are pooled per corridor."""
+    by_corridor: dict[str, list[AgencyConduct]] = defaultdict(list)
+    for agency in agencies:
+        by_corridor[agency.corridor].append(agency)
+    measured: dict[str, tuple[dict[str, float], list[tuple[AgencyConduct, float, float]], int]] = {}
+    for corridor, members in by_corridor.items():
+        recorded = sum(agency.contracts for agency in members)
+        per_criterion: dict[str, int] = defaultdict(int)
+        for agency in members:
+            for count in agency.counts:
+                per_criterion[count.criterion_id] += count.findings
+        rates = {key: found / recorded for key, found in per_criterion.items()} if recorded else {}
+        first = Baseline(corridor, 0.0, rates)
+        measured[corridor] = (rates, [(agency, *weighted_points(agency, first, weights)) for agency in members],
+                              recorded)  # fmt: skip
+    everyone = [member for _, members, _ in measured.values() for member in members]
+    national = _typical(everyone, weights)
+    baselines = {}
+    for corridor, (rates, members, recorded) in measured.items():
+        typical = _typical(members, weights) or national or weights.reference_rate
+        variance = sum(var for _, _, var in members) / recorded if recorded else 0.0
+        baselines[corridor] = Baseline(corridor, typical, rates, variance, len(members))
+    return baselines
+
+
+def _finding_lines(agency: AgencyConduct, baseline: Baseline, weights: RiskWeights, scale: float) -> list[RiskLine]:
+    """One line per (principle, severity) present, one per repeated criterion; points in index units."""
+    groups: dict[tuple[str, str], list[tuple[str, int, float]]] = defaultdict(list)
+    lines = []
+    weighted = _weighted(agency, baseline, weights)
+    for criterion_id, (severity, findings, each, _repeat) in weighted.items():
+        groups[(principle_of(criterion_id), severity)].append((criterion_id, findings, each))
+    n = agency.contracts
+    for (principle, severity), members in sorted(groups.items(), key=lambda item: (
+            SEVERITY_ORDER.index(item[0][1]) if item[0][1] in SEVERITY_ORDER else 9, item[0][0])):  # fmt: skip
+        findings = sum(found for _, found, _ in members)
+        points = sum(found * each for _, found, each in members)
+        ids = ", ".join(sorted(criterion_id for criterion_id, _, _ in members))
+        factor = weights.factor(members[0][0])
+        rate = f"{100 * findings / n:.2f} per 100" if n else "no rate"
+        lines.append(RiskLine("findings", round(points * scale, 2),
+                              f"{findings} {severity} {principle} finding(s) on {n} contracts = "
+                              f"{rate} × {weights.severity_points.get(severity, 0):g} "
+                              f"(severity) × {factor:g} (principle) ({ids})"))  # fmt: skip
+    for criterion_id, (_severity, findings, each, repeat) in sorted(weighted.items()):
+        if repeat:
+            extra = findings * each * (weights.repeat_factor - 1)
+            usual = 100 * baseline.criterion_rates.get(criterion_id, 0.0)
+            lines.append(RiskLine("repeat", round(extra * scale, 2),
+                                  f"repeat offence: {criterion_id} on {findings} subjects = {100 * findings / n:.2f}"
+                                  f" per 100, ≥ {weights.repeat_ratio:g} × the corridor's {usual:.2f}: weighs "
+                                  f"{weights.repeat_factor:g} ×"))  # fmt: skip
     return lines
 
 
-def _complaint_line(substantiated: int, deployments: int, weights: RiskWeights) -> RiskLine | None:
-    """Substantiated complaints per 100 deployments (denominator at least ``min_deployments``)."""
-    if substantiated <= 0:
+def _complaint_line(agency: AgencyConduct, weights: RiskWeights, scale: float) -> RiskLine | None:
+    if agency.substantiated_complaints <= 0:
         return None
-    base = max(deployments, weights.min_deployments)
-    rate = substantiated * 100 / base
-    points = round(rate * weights.points_per_complaint_rate, 2)
-    return RiskLine(
-        "complaints",
-        points,
-        f"{substantiated} substantiated complaint(s) over {deployments} deployments"
-        f" = {rate:.2f} per 100 (rated on {base}) × "
-        f"{weights.points_per_complaint_rate:g} = {points:g} points",
-    )
+    count, n = agency.substantiated_complaints, agency.contracts
+    rate = f"{100 * count / n:.2f} per 100" if n else "no contracts"
+    return RiskLine("complaints", round(count * weights.complaint_points * scale, 2),
+                    f"{count} substantiated complaint(s) over {n} contracts = {rate} × "
+                    f"{weights.complaint_points:g}")  # fmt: skip
 
 
 def _licence_lines(events: Iterable[LicenceEvent], weights: RiskWeights) -> list[RiskLine]:
-    """One line per weighted licence event; unweighted statuses (active, renewed) add nothing."""
+    """One line per weighted licence decision; unweighted ones (issued, renewed) add nothing."""
     lines = []
     for event in events:
-        points = weights.licence_event_points.get(event.status)
+        points = weights.licence_points.get(event.status)
         if not points:
             continue
         when = f" on {event.decided_on.isoformat()}" if event.decided_on else ""
@@ -143,8 +278,10 @@ def _licence_lines(events: Iterable[LicenceEvent], weights: RiskWeights) -> list
     return lines
 
 
-def band_for(points: float, weights: RiskWeights) -> Band:
-    """The band a point total falls in."""
+def band_for(points: float, weights: RiskWeights, low: float | None = None) -> Band:
+    """The band an index falls in; with ``low`` (the interval's lower end), only when it is above 100."""
+    if low is not None and low <= 100:
+        return "ok"
     if points >= weights.suspension_review_at:
         return "suspension_review"
     if points >= weights.watchlist_at:
@@ -152,20 +289,40 @@ def band_for(points: float, weights: RiskWeights) -> Band:
     return "ok"
 
 
-def score_agency(
-    findings: Iterable[OpenFinding],
-    *,
-    substantiated_complaints: int = 0,
-    deployments: int = 0,
-    licence_events: Iterable[LicenceEvent] = (),
-    weights: RiskWeights | None = None,
-) -> RiskScore:
-    """Score an agency from its open findings, substantiated complaints and licence events."""
+def score_agency(agency: AgencyConduct, baseline: Baseline, weights: RiskWeights | None = None) -> RiskScore:
+    """The agency's index against its corridor's ``baseline``, explained line by line."""
     weights = weights or RiskWeights()
-    lines = _finding_lines(findings, weights)
-    complaint = _complaint_line(substantiated_complaints, deployments, weights)
+    n, m = agency.contracts, weights.prior_contracts
+    typical = baseline.typical_rate
+    points, variance = weighted_points(agency, baseline, weights)
+    shrunk = (points + m * typical) / (n + m)  # per contract
+    between = (n * (points / n) ** 2 if n else 0.0) + m * typical**2  # contract-to-contract spread
+    spread = math.sqrt(variance + m * baseline.variance + weights.contract_cv**2 * between) / (n + m)
+    to_index = 100 / typical if typical > 0 else 0.0
+    # An agency's lines in index units: its raw rate's share, before shrinkage; with no contract in the window, its
+    # share of the shrunk estimate (the prior's contracts are then the only denominator).
+    scale = to_index / n if n else to_index / m
+    lines = _finding_lines(agency, baseline, weights, scale)
+    complaint = _complaint_line(agency, weights, scale)
     lines += [complaint] if complaint else []
-    lines += _licence_lines(licence_events, weights)
-    points = round(sum(line.points for line in lines), 2)
-    band = band_for(points, weights)
-    return RiskScore(points=points, band=band, recommendation=RECOMMENDATIONS[band], lines=tuple(lines))
+    raw_index = points * scale
+    index = shrunk * to_index if typical > 0 else 0.0
+    lines.append(RiskLine("shrinkage", round(index - raw_index, 2),
+                          f"{n} contracts in the window: raw {raw_index:.1f} shrunk towards the corridor "
+                          f"{baseline.corridor}'s typical agency (100 = {100 * typical:.1f} weighted points per 100 "
+                          f"contracts) with the weight of {m:g} contracts = {index:.1f}"))  # fmt: skip
+    licence = _licence_lines(agency.licence_events, weights)
+    lines += licence
+    extra = sum(line.points for line in licence)
+    total = round(index + extra, 2)
+    low = round(max(0.0, (shrunk - weights.interval_z * spread) * to_index) + extra, 1)
+    high = round((shrunk + weights.interval_z * spread) * to_index + extra, 1)
+    band = band_for(total, weights, low if typical > 0 else None)
+    return RiskScore(total, band, RECOMMENDATIONS[band], tuple(lines), low, high, n, baseline.corridor)
+
+
+def score_agencies(agencies: Sequence[AgencyConduct], weights: RiskWeights | None = None) -> dict[int, RiskScore]:
+    """Every agency scored against its own corridor's baseline (computed from the same agencies)."""
+    weights = weights or RiskWeights()
+    baselines = corridor_baselines(agencies, weights)
+    return {agency.agency_id: score_agency(agency, baselines[agency.corridor], weights) for agency in agencies}

@@ -7,8 +7,8 @@ relevant date, computed at write time). Four subject types exist: ``agency``, ``
 ``fee_payment`` and ``complaint``.
 
 Fields added beyond the first brief (the database layer must fill them, null when unknown):
-``version.daily_rest_hours``, ``version.joint_liability_clause``, ``contract.job_order_approval_on``
-and ``fees.worker_paid_by_category_origin_minor``.
+``version.daily_rest_hours``, ``version.joint_liability_clause``, ``contract.job_order_approval_on``,
+``fees.worker_paid_by_category_origin_minor``, ``worker.passport_hold_requested_on`` and ``worker.passport_category``.
 """
 
 from __future__ import annotations
@@ -72,7 +72,10 @@ FlIndicator = Literal[
     "abusive_conditions",
     "excessive_overtime",
 ]
-Severity = Literal["low", "medium", "high", "critical"]
+# ``advisory``: a rule announced but not yet enforceable (shown apart, never scored). Complaints and risk weights
+# take only the binding severities.
+Severity = Literal["advisory", "low", "medium", "high", "critical"]
+BindingSeverity = Literal["low", "medium", "high", "critical"]
 PayeeType = Literal[
     "agency",
     "sub_agent",
@@ -176,6 +179,8 @@ class WorkerFacts(_Strict):
     languages: list[Lang]
     domestic_worker: bool
     passport_held_by: Literal["worker", "employer", "agency", "other"] | None
+    passport_hold_requested_on: date | None  # added: the worker's written request that the employer keep it
+    passport_category: Literal["ecr", "ecnr"] | None  # added: India's ECR/ECNR passports (None: not known)
     pdo_completed: bool | None
     skills_certified: bool | None
     insured: bool | None
@@ -258,7 +263,7 @@ class Complaint(_Strict):
     filed_by: Literal["worker", "ngo", "family", "inspector"]
     categories: list[ComplaintCategory]
     fl_indicators: list[FlIndicator]
-    severity: Severity
+    severity: BindingSeverity
     status: Literal["received", "acknowledged", "under_investigation", "resolved", "referred", "closed"]
     received_at: AwareDatetime
     acknowledged_at: AwareDatetime | None

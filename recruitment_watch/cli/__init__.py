@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from recruitment_watch.cli.keys import keys_group
     from recruitment_watch.cli.licences import licences_group
     from recruitment_watch.cli.notifications import notifications_group
+    from recruitment_watch.cli.pack_review import packs_review
     from recruitment_watch.cli.registry import register_command
     from recruitment_watch.cli.serve import serve_command
     from recruitment_watch.cli.users import users_group
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
+    packs_group.add_command(packs_review)
     app.cli.add_command(packs_group)
     app.cli.add_command(checks_group)
     app.cli.add_command(agencies_group)

@@ -132,44 +132,143 @@ def checks_preview(contract_json, agency_id: int) -> None:
 
 @click.group("agencies")
 def agencies_group() -> None:
-    """Agencies: explained risk scores and rankings."""
+    """Agencies: explained risk scores, rankings and the recommendations an inspector decides."""
+
+
+def _weights():
+    from flask import current_app
+
+    from recruitment_watch.services.oversight.risk import weights_from
+
+    return weights_from(current_app.config.get("RISK_WEIGHTS"))
 
 
 @agencies_group.command("risk")
 @click.argument("agency_id", type=int)
 @with_appcontext
 def agencies_risk(agency_id: int) -> None:
-    """Explain AGENCY_ID's risk score line by line; record a watchlist/suspension-review recommendation when due."""
-    from flask import current_app
-
+    """Explain AGENCY_ID's risk index line by line (100 = the corridor's typical agency). Records nothing."""
     from recruitment_watch.services.errors import NotFound
-    from recruitment_watch.services.oversight.risk import assess_agency, weights_from
+    from recruitment_watch.services.oversight.risk import assess_agency
 
     try:
         with unit_of_work(get_engine()) as session:
-            risk = assess_agency(agency_id, session=session, on=utc_today(),
-                                 weights=weights_from(current_app.config.get("RISK_WEIGHTS")))  # fmt: skip
+            risk = assess_agency(agency_id, session=session, on=utc_today(), weights=_weights())
     except NotFound as exc:
         raise click.BadParameter(str(exc), param_hint="AGENCY_ID") from exc
-    click.echo(f"{risk.agency_name} (agency {risk.agency_id}): {risk.score.points:g} points, band {risk.score.band}")
-    for line in risk.score.lines:
-        click.echo(f"  {line.points:>6g}  {line.explanation}")
-    click.echo(risk.score.recommendation)
-    if risk.recorded_decision_id:
-        click.echo(f"recommendation recorded as decision {risk.recorded_decision_id}")
+    score = risk.score
+    click.echo(f"{risk.agency_name} (agency {risk.agency_id}): index {score.points:g} (90% interval {score.low:g}–"
+               f"{score.high:g}), band {score.band}; {score.contracts} contracts in the window, corridor "
+               f"{score.corridor}")  # fmt: skip
+    for line in score.lines:
+        click.echo(f"  {line.points:>8g}  {line.explanation}")
+    click.echo(score.recommendation)
 
 
 @agencies_group.command("rank")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @with_appcontext
 def agencies_rank(limit: int) -> None:
-    """Agencies by risk score, highest first."""
+    """Agencies by risk index, highest first, with the interval and the contracts in the window."""
     from recruitment_watch.services.oversight.risk import rank_agencies
 
     with unit_of_work(get_engine()) as session:
-        ranked = rank_agencies(session=session, on=utc_today())[:limit]
+        ranked = rank_agencies(session=session, on=utc_today(), weights=_weights())[:limit]
+    click.echo("  #    index  90% interval     contracts  band              agency")
     for position, risk in enumerate(ranked, start=1):
-        click.echo(f"{position:>3}. {risk.score.points:>8g}  {risk.score.band:<17} {risk.agency_name}")
+        score = risk.score
+        interval = f"{score.low:g}–{score.high:g}"
+        click.echo(f"{position:>3}. {score.points:>8g}  {interval:<15} {score.contracts:>10}  {score.band:<17} "
+                   f"{risk.agency_name}")  # fmt: skip
+
+
+@agencies_group.command("recommend")
+@with_appcontext
+def agencies_recommend() -> None:
+    """Rank the agencies and raise a recommendation (queue + notification) for each new band crossing."""
+    from recruitment_watch.services.oversight.recommendations import raise_recommendations
+
+    with unit_of_work(get_engine()) as session:
+        raised = raise_recommendations(session=session, on=utc_today(), weights=_weights())
+        lines = [f"recommendation {row.id}: agency {row.agency_id} {row.kind} (index {row.score:g})" for row in raised]
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines)} recommendation(s) raised")
+
+
+@agencies_group.command("recommendations")
+@click.option("--all", "everything", is_flag=True, help="Also the accepted and rejected ones.")
+@with_appcontext
+def agencies_recommendations(everything: bool) -> None:
+    """The recommendations waiting for an inspector (with --all, the decided ones too)."""
+    from recruitment_watch.services.oversight.recommendations import list_recommendations
+
+    with unit_of_work(get_engine()) as session:
+        queue = list_recommendations(session=session, status=None if everything else _pending_status())
+        lines = [(item.recommendation, item.agency_name) for item in queue]
+        shown = [f"{row.id:>4}  {row.status:<8}  {row.kind:<25}  index {row.score:>7g} ({row.score_low:g}–"
+                 f"{row.score_high:g})  raised {row.assessed_on}  {name} (agency {row.agency_id})"
+                 + (f"  — {row.decision_reason}" if row.decision_reason else "") for row, name in lines]  # fmt: skip
+    if not shown:
+        click.echo("no recommendation waiting" if not everything else "no recommendation")
+    for line in shown:
+        click.echo(line)
+
+
+def _pending_status():
+    from recruitment_watch.models.vocab import RecommendationStatus
+
+    return RecommendationStatus.pending
+
+
+@agencies_group.group("recommendation")
+def recommendation_group() -> None:
+    """Decide on one risk recommendation: accept (records the decision) or reject, with a reason."""
+
+
+@recommendation_group.command("accept")
+@click.argument("recommendation_id", type=click.IntRange(1))
+@click.option("--reason", required=True, help="Why (3-1000 characters); recorded with the decision.")
+@click.option("--legal-basis", default=None, help="For a suspension review: the order or article it rests on.")
+@click.option("--by", "email", required=True, help="The ministry inspector or admin who decides (e-mail).")
+@with_appcontext
+def recommendation_accept(recommendation_id: int, reason: str, legal_basis: str | None, email: str) -> None:
+    """Accept RECOMMENDATION_ID: record the decision (a suspension review also suspends the licence from today)."""
+    from recruitment_watch.cli.people import acting_person
+    from recruitment_watch.services.errors import ServiceError
+    from recruitment_watch.services.oversight.recommendations import accept_recommendation
+
+    with unit_of_work(get_engine()) as session:
+        actor = acting_person(email, session=session)
+        try:
+            row = accept_recommendation(recommendation_id, actor=actor, reason=reason, on=utc_today(),
+                                        legal_basis=legal_basis, session=session)  # fmt: skip
+        except ServiceError as exc:
+            raise click.UsageError(str(exc)) from exc
+        licence = f", licence suspended (licence decision {row.licence_event_id})" if row.licence_event_id else ""
+        message = f"recommendation {row.id} accepted by {email}: decision {row.decision_id} ({row.kind}){licence}"
+    click.echo(message)
+
+
+@recommendation_group.command("reject")
+@click.argument("recommendation_id", type=click.IntRange(1))
+@click.option("--reason", required=True, help="Why (3-1000 characters).")
+@click.option("--by", "email", required=True, help="The ministry inspector or admin who decides (e-mail).")
+@with_appcontext
+def recommendation_reject(recommendation_id: int, reason: str, email: str) -> None:
+    """Reject RECOMMENDATION_ID with a reason: nothing is decided."""
+    from recruitment_watch.cli.people import acting_person
+    from recruitment_watch.services.errors import ServiceError
+    from recruitment_watch.services.oversight.recommendations import reject_recommendation
+
+    with unit_of_work(get_engine()) as session:
+        actor = acting_person(email, session=session)
+        try:
+            row = reject_recommendation(recommendation_id, actor=actor, reason=reason, session=session)
+        except ServiceError as exc:
+            raise click.UsageError(str(exc)) from exc
+        message = f"recommendation {row.id} rejected by {email}: nothing decided"
+    click.echo(message)
 
 
 def utc_today():

@@ -62,3 +62,39 @@ COMPLAINT_CATEGORIES = (
     "excessive_hours", "living_conditions", "termination_repatriation", "other",
 )  # fmt: skip
 CRITICAL_CATEGORIES = {"harassment_violence", "passport_retention"}
+
+# Planted agency profiles, by the agency's seeding index (``reference._seed_agency``), so the ranking's quality can be
+# measured against known good and bad actors (``recruitment-watch bench risk``). Only the generator and the
+# benchmark read them; the risk score never does. Every rate is [INFERRED]: the typical agency's fees (a service fee
+# of 0.5-3 months' wage from a third of the workers, an illegitimate charge from 2 %) sit within the recruitment
+# costs the KNOMAD-ILO Recruitment Cost Surveys report for South Asian workers in the Gulf (about one to nine months'
+# earnings, highest for Pakistan and Bangladesh to Saudi Arabia, lowest for the Philippines) [RECALLED, not retrieved].
+PROFILES = {
+    # name: passport held by the agency or employer, substitution at destination, illegitimate fee, recruitment
+    # service fee taken from the worker, its scale in months' wages, village broker, complaint, contract not in the
+    # worker's language
+    "typical": {"held": 0.05, "substitution": 0.08, "illegitimate": 0.02, "service_fee": 0.35, "fee_scale": (0.5, 3.0),
+                "broker": 0.10, "complaint": 0.012, "missing_language": 0.1},
+    "clean": {"held": 0.0, "substitution": 0.0, "illegitimate": 0.0, "service_fee": 0.0, "fee_scale": (0.5, 1.0),
+              "broker": 0.0, "complaint": 0.004, "missing_language": 0.0},
+    "passport_retention": {"held": 0.8, "substitution": 0.1, "illegitimate": 0.05, "service_fee": 0.5,
+                           "fee_scale": (1.0, 3.0), "broker": 0.15, "complaint": 0.03, "missing_language": 0.1},
+    "substitution": {"held": 0.1, "substitution": 0.9, "illegitimate": 0.05, "service_fee": 0.5,
+                     "fee_scale": (0.5, 3.0), "broker": 0.1, "complaint": 0.03, "missing_language": 0.5},
+    "high_fees": {"held": 0.08, "substitution": 0.1, "illegitimate": 0.5, "service_fee": 0.9, "fee_scale": (3.0, 6.0),
+                  "broker": 0.4, "complaint": 0.03, "missing_language": 0.1},
+}  # fmt: skip
+# Seeding index → profile; the others are "typical". Bad actors of several sizes (index 1 is large, 17 small), three
+# clean agencies.
+PLANTED = {1: "passport_retention", 6: "substitution", 10: "high_fees", 17: "passport_retention", 3: "clean",
+           13: "clean", 22: "clean"}  # fmt: skip
+BAD_PROFILES = frozenset({"passport_retention", "substitution", "high_fees"})
+# Agency sizes: the last TINY_AGENCIES agencies share TINY_SHARE of the contracts (a handful each in a small demo);
+# the others follow a power law (the first is the largest).
+TINY_AGENCIES = 5
+TINY_SHARE = 0.01
+
+
+def profile_of(index: int) -> str:
+    """The planted profile of the agency seeded ``index``-th."""
+    return PLANTED.get(index, "typical")

@@ -88,6 +88,8 @@ def _seed_agency(session: Session, rng: random.Random, index: int, today: date) 
     if found is not None:
         return found
     valid_from = today - timedelta(days=rng.randint(400, 3000))
+    if catalogue.profile_of(index) == "clean":  # licensed before its earliest demo contract was signed
+        valid_from = min(valid_from, today - timedelta(days=1500))
     status = _UNUSUAL_STATUSES[index // 5] if index % 5 == 4 and index // 5 < len(_UNUSUAL_STATUSES) else None
     valid_to = valid_from + timedelta(days=365 * rng.choice((2, 3, 4, 5)))
     if status is LicenceStatus.expired:

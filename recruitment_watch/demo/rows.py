@@ -116,7 +116,9 @@ class BlockBuilder:
     def add_contract(self, index: int, ids: Ids | None) -> None:
         """Generate contract ``index``; with ``ids`` None the random stream advances but nothing is kept."""
         rng = self.rng
-        agency = self.ref.agencies[int(rng.random() ** 1.6 * len(self.ref.agencies))]
+        position = _agency_position(rng.random(), len(self.ref.agencies))
+        agency = self.ref.agencies[position]
+        profile = catalogue.PROFILES[catalogue.profile_of(position)]
         employer = self.ref.employers[rng.randrange(len(self.ref.employers))]
         origin = agency.country
         origin_currency, origin_languages, _authority, _noun = catalogue.ORIGINS[origin]
@@ -130,7 +132,7 @@ class BlockBuilder:
         deployed = departure <= self.today and rng.random() < 0.9
         draws = {
             "dob": self.today - timedelta(days=rng.randint(19 * 365, 50 * 365)),
-            "held_by": "worker" if rng.random() < 0.95 else rng.choice(("employer", "agency")),
+            "held_by": "worker" if rng.random() >= profile["held"] else rng.choice(("employer", "agency")),
             "pdo": rng.random() < 0.85,
             "skills": rng.random() < 0.6,
             "insured": rng.random() < 0.8,
@@ -143,16 +145,17 @@ class BlockBuilder:
             "duration": rng.choice((12, 24, 24, 36)),
             "signed": rng.random() < 0.92,
             "lead": rng.randint(2, 45) if rng.random() < 0.93 else rng.randint(-3, 1),
-            "missing_language": rng.random() < 0.1,
+            "missing_language": rng.random() < profile["missing_language"],
             "copy": rng.random() < 0.9,
             "registered": rng.random() < 0.7,
-            "substitution": rng.random() < 0.08,
+            "substitution": rng.random() < profile["substitution"],
             "substitution_kind": rng.randrange(4),
             "cut": rng.uniform(0.6, 0.85),
             "other_employer": self.ref.employers[rng.randrange(len(self.ref.employers))],
             "fees": [rng.random() for _ in range(7)],
-            "fee_scale": rng.uniform(0.5, 3.0),
-            "complaint": rng.random() < 0.012,
+            "fee_scale": rng.uniform(*profile["fee_scale"]),
+            "complaint": rng.random() < profile["complaint"],
+            "profile": profile,
         }
         if ids is None:
             if draws["complaint"]:
@@ -250,7 +253,8 @@ class BlockBuilder:
         if roll[0] < 0.4:
             plan.append(("medical_centre", "GAMCA medical centre", None, "medical", 9000, "cash", True,
                          "pre_departure", False))  # fmt: skip
-        if roll[1] < 0.35:
+        profile = draws["profile"]
+        if roll[1] < profile["service_fee"]:
             plan.append(
                 (
                     "agency",
@@ -264,10 +268,10 @@ class BlockBuilder:
                     roll[3] < 0.3,
                 )
             )
-        if roll[4] < 0.1:
+        if roll[4] < profile["broker"]:
             plan.append(("sub_agent", "village broker", False, "recruitment_service_fee", 30000, "cash", False,
                          "pre_departure", False))  # fmt: skip
-        if roll[5] < 0.02:
+        if roll[5] < profile["illegitimate"]:
             plan.append(("agency", agency.name, True, "illegitimate", 50000, "cash", False, "pre_departure", False))
         if roll[6] < 0.03:
             plan.append(("employer", None, None, "recruitment_service_fee", monthly_usd // 4, "wage_deduction", False,
@@ -324,6 +328,15 @@ class BlockBuilder:
             self.block.rows["complaint_event"].append(
                 (ids.take("complaint_event"), complaint_id, kind, internal, author, body, from_status, to_status, at)
             )
+
+
+def _agency_position(roll: float, agencies: int) -> int:
+    """Which agency a contract goes to: the last ``TINY_AGENCIES`` share ``TINY_SHARE`` of the contracts, the others
+    follow a power law (the first is the largest)."""
+    tiny = min(catalogue.TINY_AGENCIES, agencies - 1)
+    if roll < catalogue.TINY_SHARE and tiny > 0:
+        return agencies - tiny + int(roll / catalogue.TINY_SHARE * tiny)
+    return int(((roll - catalogue.TINY_SHARE) / (1 - catalogue.TINY_SHARE)) ** 1.6 * (agencies - tiny))
 
 
 def build_block(

@@ -74,6 +74,32 @@ def bench_web(database_url: str | None, contracts: int, rounds: int, workers: in
         run_web_benchmark(url, rounds=rounds, workers=workers, echo=click.echo)
 
 
+@bench_group.command("risk")
+@click.option("--database-url", default=None,
+              help="A swept demo database (the 1 M one of `make bench-demo`); default: build one.")  # fmt: skip
+@click.option("--contracts", default=2_000, show_default=True, type=click.IntRange(100, 5_000_000),
+              help="Demo size when building one.")  # fmt: skip
+@click.option("--repeats", default=5, show_default=True, type=click.IntRange(1, 100), help="Rankings timed.")
+def bench_risk(database_url: str | None, contracts: int, repeats: int) -> None:
+    """Risk ranking against the demo's planted bad actors: precision@k, small agencies in the top decile, time."""
+    from recruitment_watch.db import make_engine
+    from recruitment_watch.devtools.bench_risk import run_risk_benchmark
+    from recruitment_watch.models.base import utc_now
+
+    with tempfile.TemporaryDirectory(prefix="rw-bench-") as folder:
+        url = database_url or f"sqlite:///{folder}/bench.sqlite3"
+        if database_url is None:
+            _build_swept_demo(url, contracts)
+        click.echo(f"benchmark: risk ranking on {url.split(':')[0]}")
+        engine = make_engine(url)
+        try:
+            quality = run_risk_benchmark(engine, on=utc_now().date(), repeats=repeats, echo=click.echo)
+        finally:
+            engine.dispose()
+    if quality.precision < 0.9 or quality.small_in_decile:
+        raise SystemExit(1)
+
+
 def _build_swept_demo(url: str, contracts: int) -> None:
     """A demo database of ``contracts`` contracts with its first full sweep done."""
     from recruitment_watch import migrate

@@ -114,6 +114,19 @@ def licence_expiry(ctx: JobContext) -> JobResult:
     return JobResult(tally.summary())
 
 
+def risk_recommendations(ctx: JobContext) -> JobResult:
+    """Rank the agencies and raise a recommendation (queue + notification) for each new band crossing."""
+    from recruitment_watch.services.oversight.recommendations import raise_recommendations
+    from recruitment_watch.services.oversight.risk import weights_from
+
+    with unit_of_work(ctx.engine) as session:
+        raised = raise_recommendations(session=session, on=ctx.now().date(),
+                                       weights=weights_from(ctx.config.get("RISK_WEIGHTS")))  # fmt: skip
+        kinds = [row.kind for row in raised]
+    return JobResult(f"{len(kinds)} risk recommendation(s) raised ({kinds.count('suspension_recommendation')} "
+                     f"suspension review, {kinds.count('watchlist')} watchlist)")  # fmt: skip
+
+
 def retention(_ctx: JobContext) -> JobResult:
     """Slot for worker-data retention / pseudonymisation; the rule itself is not built yet."""
     return JobResult(
@@ -137,6 +150,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("sweep-full", "Full compliance sweep", "0 2 * * *", sweep_full),
     JobSpec("complaint-sla", "Complaint SLA reminders and escalation", "every 1 hour", complaint_sla),
     JobSpec("licence-expiry", "Licence expiry warnings and expiry", "15 0 * * *", licence_expiry),
+    JobSpec("risk-recommendations", "Risk recommendations for band crossings", "30 3 * * *", risk_recommendations),
     JobSpec("retention", "Worker-data retention and pseudonymisation", "0 3 * * *", retention),
     JobSpec("ministry-report", "Monthly ministry report", "0 4 1 * *", ministry_report),
 )

@@ -11,7 +11,9 @@ from recruitment_watch.models.finding_tally import FindingTally
 from recruitment_watch.models.findings import CheckRun, Decision, Finding
 from recruitment_watch.models.operations import AuditEvent, IdempotencyRecord, JobRun, Notification, Report
 from recruitment_watch.models.organisations import Organisation
+from recruitment_watch.models.pack_reviews import PackReview
 from recruitment_watch.models.pack_settings import PackSetting
+from recruitment_watch.models.risk_recommendations import RiskRecommendation
 from recruitment_watch.models.wide_integers import widen
 from recruitment_watch.models.workers import Worker, WorkerIdentity
 
@@ -41,9 +43,11 @@ __all__ = [
     "Invitation",
     "Notification",
     "Organisation",
+    "PackReview",
     "PackSetting",
     "RecoveryCode",
     "Report",
+    "RiskRecommendation",
     "SecurityEvent",
     "SubAgent",
     "User",

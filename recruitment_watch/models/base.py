@@ -12,8 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from recruitment_watch.models.vocab import values
-
 # Named constraints are required for Alembic batch mode on SQLite; set before any table is declared.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -57,9 +55,9 @@ def late_reference(target: str) -> Any:
     return Field(default=None, sa_column_args=[sa.ForeignKey(target, use_alter=True)])
 
 
-def one_of(column: str, enum: type[StrEnum], *, nullable: bool = False) -> sa.CheckConstraint:
-    """CHECK that ``column`` holds one of the spellings of ``enum``."""
-    allowed = ", ".join(f"'{value}'" for value in values(enum))
+def one_of(column: str, enum: type[StrEnum] | Iterable[StrEnum], *, nullable: bool = False) -> sa.CheckConstraint:
+    """CHECK that ``column`` holds one of the spellings of ``enum`` (an enum, or some of its members)."""
+    allowed = ", ".join(f"'{member.value}'" for member in enum)
     condition = f"{column} IN ({allowed})"
     if nullable:
         condition = f"{column} IS NULL OR {condition}"

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from recruitment_watch.models.base import Timestamped, currency_code, non_negative, one_of, utc_now
-from recruitment_watch.models.vocab import ComplaintEventKind, ComplaintStatus, FiledBy, Severity
+from recruitment_watch.models.vocab import BINDING_SEVERITIES, ComplaintEventKind, ComplaintStatus, FiledBy
 
 
 class Complaint(Timestamped, table=True):
@@ -21,7 +21,7 @@ class Complaint(Timestamped, table=True):
     __tablename__ = "complaint"
     __table_args__ = (
         one_of("filed_by", FiledBy),
-        one_of("severity", Severity),
+        one_of("severity", BINDING_SEVERITIES),  # a complaint is never advisory
         one_of("status", ComplaintStatus),
         currency_code("amount_recovered_currency"),
         *non_negative("amount_recovered_minor"),

@@ -52,6 +52,8 @@ class Contract(Timestamped, table=True):
         sa.Index("ix_contract_corridor", "origin_country", "destination_country"),
         # Covers the agencies' 12-month deployment counts (a range on the departure date, no table read).
         sa.Index("ix_contract_deployed_departure", "deployed", "departure_on", "agency_id"),
+        # Covers the risk score's contracts recorded in its window, per agency (migration 0015).
+        sa.Index("ix_contract_created_agency", "created_at", "agency_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

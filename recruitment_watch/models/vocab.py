@@ -175,10 +175,26 @@ class ForcedLabourIndicator(StrEnum):
 
 
 class Severity(StrEnum):
+    """How serious a finding is. ``advisory`` (first, below ``low``) is a rule announced but not yet enforceable — a
+    voluntary transition, a recommended wage: shown on its own, never counted in a risk score, never a complaint's."""
+
+    advisory = "advisory"
     low = "low"
     medium = "medium"
     high = "high"
     critical = "critical"
+
+
+# The severities of binding rules and of complaints (everything but ``advisory``).
+BINDING_SEVERITIES = tuple(level for level in Severity if level is not Severity.advisory)
+
+
+class PassportCategory(StrEnum):
+    """India's passport categories: ECR (emigration check required) holders need emigration clearance for the ECR
+    countries; ECNR holders do not."""
+
+    ecr = "ecr"
+    ecnr = "ecnr"
 
 
 class ComplaintStatus(StrEnum):
@@ -262,6 +278,7 @@ class NotificationKind(StrEnum):
     sla_escalated = "sla_escalated"
     licence_expiring = "licence_expiring"
     licence_expired = "licence_expired"
+    risk_recommendation = "risk_recommendation"
 
 
 class ApiScope(StrEnum):
@@ -284,6 +301,14 @@ class DecisionKind(StrEnum):
     demerit_points = "demerit_points"
     watchlist = "watchlist"
     suspension_recommendation = "suspension_recommendation"
+
+
+class RecommendationStatus(StrEnum):
+    """A risk recommendation waits for an inspector, who accepts it (a decision is recorded) or rejects it."""
+
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
 
 
 def values(enum: type[StrEnum]) -> tuple[str, ...]:

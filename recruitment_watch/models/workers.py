@@ -11,14 +11,18 @@ from datetime import date, datetime
 from sqlmodel import Field, SQLModel
 
 from recruitment_watch.models.base import Timestamped, one_of
-from recruitment_watch.models.vocab import DocumentHolder, Sex
+from recruitment_watch.models.vocab import DocumentHolder, PassportCategory, Sex
 
 
 class Worker(Timestamped, table=True):
     """A migrant worker, known to the checks only by a pseudonymous reference."""
 
     __tablename__ = "worker"
-    __table_args__ = (one_of("sex", Sex), one_of("passport_held_by", DocumentHolder))
+    __table_args__ = (
+        one_of("sex", Sex),
+        one_of("passport_held_by", DocumentHolder),
+        one_of("passport_category", PassportCategory, nullable=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=32, unique=True)
@@ -29,6 +33,11 @@ class Worker(Timestamped, table=True):
     languages: str = Field(default="", max_length=100)
     domestic_worker: bool = False
     passport_held_by: str = Field(default=DocumentHolder.worker.value, max_length=16)
+    # The date of the worker's written request that the employer keep the passport (Qatar Law 21/2015, Saudi rules
+    # allow it then); NULL: no request recorded.
+    passport_hold_requested_on: date | None = None
+    # India's ECR/ECNR passport category (NULL: not known); emigration clearance follows it.
+    passport_category: str | None = Field(default=None, max_length=8)
     pdo_completed: bool = False
     skills_certified: bool = False
     insured: bool = False

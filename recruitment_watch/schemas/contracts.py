@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import Field, field_validator, model_validator
 
 from recruitment_watch import money
-from recruitment_watch.models.vocab import DocumentHolder, Payer, Sex, VersionKind, WagePeriod
+from recruitment_watch.models.vocab import DocumentHolder, PassportCategory, Payer, Sex, VersionKind, WagePeriod
 from recruitment_watch.schemas.common import (
     MAX_AMOUNT_MINOR,
     MAX_ID,
@@ -35,6 +35,11 @@ class WorkerInput(StrictInput):
     languages: list[LanguageCode] = Field(default_factory=list, max_length=10)
     domestic_worker: bool = False
     passport_held_by: DocumentHolder = DocumentHolder.worker
+    # The date of the worker's written request that the employer keep the passport (Qatar, Saudi Arabia allow it).
+    passport_hold_requested_on: date | None = None
+    passport_category: PassportCategory | None = Field(
+        default=None, description="India's passport category: ecr (emigration check required) or ecnr."
+    )
     pdo_completed: bool = False
     skills_certified: bool = False
     insured: bool = False
@@ -47,6 +52,13 @@ class WorkerInput(StrictInput):
     def _born_already(cls, value: date | None) -> date | None:
         if value is not None and value > date.today():
             raise ValueError("a date of birth cannot be in the future")
+        return value
+
+    @field_validator("passport_hold_requested_on")
+    @classmethod
+    def _requested_already(cls, value: date | None) -> date | None:
+        if value is not None and value > date.today():
+            raise ValueError("a request cannot be dated in the future")
         return value
 
 

@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 
 from recruitment_watch.db import get_session
 from recruitment_watch.models.base import utc_now
-from recruitment_watch.models.vocab import ComplaintStatus, Role, Severity
+from recruitment_watch.models.vocab import BINDING_SEVERITIES, ComplaintStatus, Role
 from recruitment_watch.services.casework import cases
 from recruitment_watch.services.casework.case_file import CaseFile, case_file
 from recruitment_watch.services.casework.case_queue import (
@@ -64,7 +64,7 @@ def _filters() -> QueueFilters:
         return value if value in allowed else ""
 
     return QueueFilters(
-        category=picked("category", CATEGORIES), severity=picked("severity", {s.value for s in Severity}),
+        category=picked("category", CATEGORIES), severity=picked("severity", {s.value for s in BINDING_SEVERITIES}),
         status=picked("status", {s.value for s in ComplaintStatus}),
         sla_state=picked("sla", {s.value for s in SlaState}),
         agency_id=int(agency) if agency.isdigit() and len(agency) < 10 else None,
@@ -99,7 +99,8 @@ def queue():
     return render_template(
         "cases/queue.html", rows=rows, page=page, filters=filters, offered=queue_choices(actor(), session=db),
         form=form, categories=CATEGORIES, category_labels=CATEGORY_LABELS, sla_labels=SLA_LABELS,
-        severities=[s.value for s in Severity], statuses=[s.value for s in ComplaintStatus], unassigned=UNASSIGNED,
+        severities=[s.value for s in BINDING_SEVERITIES], statuses=[s.value for s in ComplaintStatus],
+        unassigned=UNASSIGNED,
     )  # fmt: skip
 
 

@@ -24,7 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from recruitment_watch.db import get_session
 from recruitment_watch.models import Agency
-from recruitment_watch.models.vocab import ComplaintCategory, ConsentMethod, Severity
+from recruitment_watch.models.vocab import BINDING_SEVERITIES, ComplaintCategory, ConsentMethod, Severity
 from recruitment_watch.services.casework.public_filing import WhatHappened
 from recruitment_watch.services.errors import ServiceError
 from recruitment_watch.services.registry.register_lists import agency_page
@@ -136,7 +136,7 @@ class NgoComplaintForm(FlaskForm):
     categories = CheckboxesField(_l("Categories"), validators=[InputRequired()],
                                  choices=choices((c.value, c.value) for c in ComplaintCategory))  # fmt: skip
     severity = SelectField(_l("Severity"), default=Severity.medium.value,
-                           choices=choices((s.value, s.value) for s in Severity))  # fmt: skip
+                           choices=choices((s.value, s.value) for s in BINDING_SEVERITIES))  # fmt: skip
     incident_date = DateField(_l("When did it happen? (approximately)"), validators=[Optional()])
     incident_place = StringField(_l("Where did it happen? (city or workplace)"),
                                  validators=[Optional(), Length(max=200)])  # fmt: skip

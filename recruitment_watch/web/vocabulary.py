@@ -13,7 +13,8 @@ TERMS = {
     # roles and organisation kinds
     "admin": _l("admin"), "inspector": _l("inspector"), "ngo": _l("NGO"), "agency": _l("agency"),
     "ministry": _l("ministry"),
-    # severities
+    # severities; an advisory is a rule announced but not yet binding (never counted in a risk score)
+    "advisory": _l("advisory (not binding)"),
     "low": _l("low"), "medium": _l("medium"), "high": _l("high"), "critical": _l("critical"),
     # complaint statuses
     "received": _l("received"), "acknowledged": _l("acknowledged"), "under_investigation": _l("under investigation"),

@@ -46,7 +46,7 @@ def test_real_tree_loads(tree: Path) -> None:
     """The copied packs load cleanly with a digest and version each."""
     packs = load_packs(tree)
     assert [p.id for p in packs] == ["dest-QA", "origin-NP"]
-    assert [(len(p.digest), p.version) for p in packs] == [(64, "1.1.0"), (64, "1.0.0")]
+    assert [(len(p.digest), p.version) for p in packs] == [(64, "1.2.0"), (64, "1.1.0")]
 
 
 def test_only_filters_packs(tree: Path) -> None:

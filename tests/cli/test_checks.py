@@ -9,11 +9,11 @@ from datetime import date
 from sqlalchemy import select
 
 from recruitment_watch.db import get_engine, unit_of_work
-from recruitment_watch.models import Decision, Finding
+from recruitment_watch.models import Agency, Decision, Finding, LicenceEvent, Notification, RiskRecommendation
 from recruitment_watch.services.contracts import fees
 from recruitment_watch.services.criteria.packs import packs_root
 from recruitment_watch.services.sweeps.lock import exclusive_sweep
-from tests.support.factories import contract_input, make_contract, payment_input
+from tests.support.factories import contract_input, make_contract, make_people, payment_input
 
 
 def test_packs_list_shows_versions_digests_and_citations(runner):
@@ -116,24 +116,94 @@ def test_preview_answers_bad_input_with_the_apis_field_errors(runner, session, t
     assert broken.exit_code == 2 and "not valid JSON" in broken.output
 
 
-def test_agency_risk_explains_and_recommends(runner, app, session):
+def _risky_agency(runner, app, session):
+    """An agency whose one contract carries four illegitimate fees, swept; thresholds low enough to cross."""
     contract = make_contract(session)
     for number in range(4):
         fees.record_fee_payment(
             payment_input(contract, category="illegitimate", amount_minor=100_000 + number, paid_on=date(2026, 1, 5)),
             session=session,
         )
+    make_people(session)
     session.commit()
     assert runner.invoke(args=["checks", "run", "--full"]).exit_code == 0
+    app.config["RISK_WEIGHTS"] = {"prior_contracts": 1, "contract_cv": 0, "interval_z": 0.5, "watchlist_at": 105,
+                                  "suspension_review_at": 110, "principle_factor": {"FEE": 1}}  # fmt: skip
+    return contract
+
+
+def test_agency_risk_explains_and_records_nothing(runner, app, session):
+    contract = _risky_agency(runner, app, session)
     result = runner.invoke(args=["agencies", "risk", str(contract.agency_id)])
     assert result.exit_code == 0, result.output
-    assert "open critical finding(s) × 8" in result.output
-    assert "band suspension_review" in result.output
-    assert "recommendation recorded as decision" in result.output
-    again = runner.invoke(args=["agencies", "risk", str(contract.agency_id)])
-    assert again.exit_code == 0
+    assert "critical FEE finding(s) on 1 contracts = " in result.output
+    assert "× 8 (severity) × 1 (principle)" in result.output
+    assert "shrunk towards the corridor NP's typical agency" in result.output
+    assert "band suspension_review" in result.output and "90% interval" in result.output
+    assert "Recommend a licence suspension review" in result.output
     with unit_of_work(get_engine(app)) as check:
-        decisions = check.scalars(select(Decision.kind)).all()
-    assert decisions == ["suspension_recommendation"]  # recorded once while it stands
+        assert check.scalars(select(Decision.kind)).all() == []  # a read records nothing
+        assert check.scalars(select(RiskRecommendation.id)).all() == []
+    ranked = runner.invoke(args=["agencies", "rank"])
+    assert ranked.exit_code == 0 and "suspension_review Everest Manpower Agency" in ranked.output
     missing = runner.invoke(args=["agencies", "risk", "999999"])
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_a_band_crossing_is_recommended_once_and_only_acceptance_decides(runner, app, session):
+    contract = _risky_agency(runner, app, session)
+    raised = runner.invoke(args=["agencies", "recommend"])
+    assert raised.exit_code == 0, raised.output
+    number = raised.output.split(":")[0].removeprefix("recommendation ")
+    assert f"recommendation {number}: agency {contract.agency_id} suspension_recommendation" in raised.output
+    assert "1 recommendation(s) raised" in raised.output
+    assert "0 recommendation(s) raised" in runner.invoke(args=["agencies", "recommend"]).output  # pending: not twice
+    with unit_of_work(get_engine(app)) as check:
+        notes = check.scalars(select(Notification.message).where(Notification.kind == "risk_recommendation")).all()
+        assert len(notes) == 1
+        assert notes[0].startswith(f"Risk recommendation {number}: Everest Manpower Agency is in the suspension_review")
+        assert check.scalars(select(Decision.id)).all() == []
+    queue = runner.invoke(args=["agencies", "recommendations"])
+    assert f"{number:>4}  pending   suspension_recommendation" in queue.output
+    assert "Everest Manpower Agency" in queue.output
+    no_reason = runner.invoke(args=["agencies", "recommendation", "accept", number, "--by", "insp@gov.example"])
+    assert no_reason.exit_code == 2 and "--reason" in no_reason.output
+    staff = runner.invoke(args=["agencies", "recommendation", "accept", number, "--reason", "fees taken",
+                                "--by", "staff@everest.example"])  # fmt: skip
+    assert staff.exit_code == 2 and "only a ministry inspector or admin" in staff.output
+    accepted = runner.invoke(args=["agencies", "recommendation", "accept", number, "--reason", "illegal fees confirmed",
+                                   "--legal-basis", "Foreign Employment Act s. 24",
+                                   "--by", "insp@gov.example"])  # fmt: skip
+    assert accepted.exit_code == 0, accepted.output
+    assert f"recommendation {number} accepted by insp@gov.example: decision " in accepted.output
+    assert "(suspension_recommendation), licence suspended (licence decision " in accepted.output
+    with unit_of_work(get_engine(app)) as check:
+        decision = check.scalars(select(Decision)).one()
+        assert decision.kind == "suspension_recommendation" and decision.reason.startswith("illegal fees confirmed")
+        assert check.get(Agency, contract.agency_id).status == "suspended"
+        event = check.scalars(select(LicenceEvent).where(LicenceEvent.decision == "suspended")).one()
+        assert event.legal_basis == "Foreign Employment Act s. 24"
+    again = runner.invoke(args=["agencies", "recommendation", "reject", number, "--reason", "no", "--by",
+                                "insp@gov.example"])  # fmt: skip
+    assert again.exit_code == 2 and "already accepted" in again.output
+    done = runner.invoke(args=["agencies", "recommendations", "--all"])
+    assert "accepted" in done.output and "illegal fees confirmed" in done.output
+
+
+def test_a_rejected_recommendation_decides_nothing_and_is_not_raised_again(runner, app, session):
+    contract = _risky_agency(runner, app, session)
+    app.config["RISK_WEIGHTS"] = {**app.config["RISK_WEIGHTS"], "suspension_review_at": 100_000}
+    raised = runner.invoke(args=["agencies", "recommend"]).output
+    assert "watchlist" in raised
+    number = raised.split(":")[0].removeprefix("recommendation ")
+    rejected = runner.invoke(args=["agencies", "recommendation", "reject", number, "--reason", "fees already refunded",
+                                   "--by", "insp@gov.example"])  # fmt: skip
+    assert rejected.exit_code == 0, rejected.output
+    assert rejected.output == f"recommendation {number} rejected by insp@gov.example: nothing decided\n"
+    assert "0 recommendation(s) raised" in runner.invoke(args=["agencies", "recommend"]).output
+    nightly = runner.invoke(args=["jobs", "run", "risk-recommendations"])  # the scheduled job: same rules
+    assert nightly.exit_code == 0 and "0 risk recommendation(s) raised" in nightly.output, nightly.output
+    assert runner.invoke(args=["agencies", "recommendations"]).output == "no recommendation waiting\n"
+    with unit_of_work(get_engine(app)) as check:
+        assert check.scalars(select(Decision.id)).all() == []
+        assert check.get(Agency, contract.agency_id).status == "active"

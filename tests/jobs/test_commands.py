@@ -19,8 +19,8 @@ def test_jobs_list_shows_every_job_with_schedule_next_slot_and_last_run(app, run
     assert runner.invoke(args=["jobs", "run", "ministry-report"]).exit_code == 0
     out = runner.invoke(args=["jobs", "list"]).output
     blocks = {line.split()[0]: line for line in out.splitlines() if not line.startswith(" ")}
-    assert list(blocks) == ["sweep-incremental", "sweep-full", "complaint-sla", "licence-expiry", "retention",
-                            "ministry-report"]  # fmt: skip
+    assert list(blocks) == ["sweep-incremental", "sweep-full", "complaint-sla", "licence-expiry",
+                            "risk-recommendations", "retention", "ministry-report"]  # fmt: skip
     assert "schedule: every 15 minutes; next: " in out
     assert "schedule: 30 1 * * * UTC; next: " in out
     assert "schedule: off (not scheduled); next: -" in out

@@ -135,7 +135,8 @@ def test_the_cli_scheduler_runs_jobs_on_schedule_and_a_second_one_only_waits(db,
         "RW_DATABASE_URL": database_url,
         "RW_INSTANCE_PATH": str(tmp_path),
         "RW_SCHEDULES": '{"sweep-incremental": "every 2 seconds", "complaint-sla": "every 3 seconds", '
-        '"sweep-full": "off", "licence-expiry": "off", "retention": "off", "ministry-report": "off"}',
+        '"sweep-full": "off", "licence-expiry": "off", "risk-recommendations": "off", "retention": "off", '
+        '"ministry-report": "off"}',
     }
     command = [sys.executable, "-c", "from recruitment_watch import main; main()", "scheduler", "run"]
     processes = [

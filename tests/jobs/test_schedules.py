@@ -48,7 +48,8 @@ def test_off_disables_a_job_and_reads_as_such():
 def test_every_default_schedule_parses_and_config_names_the_faulty_job():
     check_schedules({})
     assert {spec.id for spec in JOBS} == {
-        "sweep-incremental", "sweep-full", "complaint-sla", "licence-expiry", "retention", "ministry-report"
+        "sweep-incremental", "sweep-full", "complaint-sla", "licence-expiry", "risk-recommendations", "retention",
+        "ministry-report",
     }  # fmt: skip
     with pytest.raises(ValueError, match="unknown jobs nightly-sweep"):
         check_schedules({"SCHEDULES": {"nightly-sweep": "0 2 * * *"}})

@@ -44,6 +44,7 @@ SAME_VALUES = [
     ("ContractTerms.kind", field_literal(subjects.ContractTerms, "kind"), vocab.VersionKind),
     ("ContractTerms.wage_period", field_literal(subjects.ContractTerms, "wage_period"), vocab.WagePeriod),
     ("WorkerFacts.passport_held_by", field_literal(subjects.WorkerFacts, "passport_held_by"), vocab.DocumentHolder),
+    ("WorkerFacts.passport_category", field_literal(subjects.WorkerFacts, "passport_category"), vocab.PassportCategory),
     ("Payment.method", field_literal(subjects.Payment, "method"), vocab.PaymentMethod),
     ("Payment.stage", field_literal(subjects.Payment, "stage"), vocab.PaymentStage),
     ("Complaint.filed_by", field_literal(subjects.Complaint, "filed_by"), vocab.FiledBy),
@@ -54,6 +55,11 @@ SAME_VALUES = [
 @pytest.mark.parametrize(("name", "engine_values", "enum"), SAME_VALUES, ids=[row[0] for row in SAME_VALUES])
 def test_engine_literal_and_model_enum_hold_the_same_values(name, engine_values, enum):
     assert engine_values == enum_values(enum), f"{name}: engine and models disagree"
+
+
+def test_complaints_take_every_severity_but_advisory():
+    in_models = {level.value for level in vocab.BINDING_SEVERITIES}
+    assert literal_values(subjects.BindingSeverity) == in_models == enum_values(vocab.Severity) - {"advisory"}
 
 
 def test_sex_is_the_same_but_undisclosed_reaches_the_engine_as_unknown():

@@ -19,7 +19,7 @@ from tests.web.conftest import post_form, signed_in, text_of
 
 def risk_of(app, agency_id: int):
     with unit_of_work(get_engine(app)) as session:
-        return assess_agency(agency_id, session=session, on=date.today(), record=False).score
+        return assess_agency(agency_id, session=session, on=date.today()).score
 
 
 def cmp010_findings(app) -> list[tuple[int | None, str, str, str]]:

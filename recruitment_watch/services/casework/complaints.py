@@ -10,13 +10,14 @@ import secrets
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from sqlalchemy import select
 from sqlmodel import Session
 
 from recruitment_watch.models import Agency, Complaint, ComplaintEvent, Contract, Employer, Worker, WorkerIdentity
 from recruitment_watch.models.base import pack_list, utc_now
 from recruitment_watch.models.vocab import (
+    BINDING_SEVERITIES,
     ComplaintCategory,
     ComplaintEventKind,
     ComplaintStatus,
@@ -58,6 +59,14 @@ class NgoComplaintInput(StrictInput):
                                     "inspector sees it.")  # fmt: skip
     worker_passport_no: str | None = Field(default=None, max_length=32)
     worker_phone: str | None = Field(default=None, max_length=40)
+
+    @field_validator("severity")
+    @classmethod
+    def _binding(cls, value: Severity) -> Severity:
+        """A complaint takes a binding severity: ``advisory`` is only for criteria (rules not yet enforceable)."""
+        if value not in BINDING_SEVERITIES:
+            raise ValueError("a complaint's severity is low, medium, high or critical")
+        return value
 
 
 def new_reference(session: Session) -> str:

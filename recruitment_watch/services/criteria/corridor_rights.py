@@ -201,6 +201,8 @@ def corridor_rights(corridor: Corridor, packs: Sequence[Pack], *, on: date) -> C
             continue
         read.append((pack.id, pack.version))
         for criterion in pack.criteria:
+            if criterion.spec.severity == "advisory":  # announced, not yet binding: no right a worker can claim
+                continue
             condition = criterion.spec.applies_when
             if condition is not None and _may_hold(condition, facts) is False:
                 continue

@@ -63,6 +63,8 @@ def worker_facts(worker: Worker) -> dict[str, Any]:
         "languages": unpack_list(worker.languages),
         "domestic_worker": worker.domestic_worker,
         "passport_held_by": worker.passport_held_by,
+        "passport_hold_requested_on": worker.passport_hold_requested_on,
+        "passport_category": worker.passport_category,
         "pdo_completed": worker.pdo_completed,
         "skills_certified": worker.skills_certified,
         "insured": worker.insured,

@@ -54,8 +54,9 @@ def _worker_columns(worker: type[Worker]) -> list[ColumnElement]:
         case((worker.sex == "undisclosed", None), else_=worker.sex).label("worker__sex"),
         *(
             getattr(worker, name).label(f"worker__{name}")
-            for name in ("date_of_birth", "languages", "domestic_worker", "passport_held_by", "pdo_completed",
-                         "skills_certified", "insured")
+            for name in ("date_of_birth", "languages", "domestic_worker", "passport_held_by",
+                         "passport_hold_requested_on", "passport_category", "pdo_completed", "skills_certified",
+                         "insured")
         ),
     ]  # fmt: skip
 

@@ -1,4 +1,5 @@
-"""The finding tally (``finding_tally``): counts of findings per agency, severity, status and visibility.
+"""The finding tally (``finding_tally``): counts of findings per agency, criterion, severity, status, visibility and
+month first seen (the risk score's window reads the month).
 
 Counting the findings themselves takes seconds at a million contracts (millions of findings); the dashboards read
 this small table instead. It is kept current where findings change: a sweep recounts the agencies whose findings it
@@ -9,9 +10,9 @@ makes one visible to its agency (``move``). ``recount`` rebuilds it for some age
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import and_, case, delete, false, func, insert, literal, or_, select, true, update
+from sqlalchemy import Date, and_, case, cast, delete, false, func, insert, literal, or_, select, true, update
 from sqlmodel import Session
 
 from recruitment_watch.models import Finding, FindingTally
@@ -31,9 +32,25 @@ def _of_agencies(column, agency_ids: Iterable[int | None]):
     return or_(*conditions) if conditions else literal(False)
 
 
+def month_of_column(session: Session):
+    """SQL for the first day of ``Finding.first_seen_at``'s month (UTC), as a date on either engine."""
+    if session.get_bind().dialect.name == "sqlite":  # stored as 'YYYY-MM-DD HH:MM:SS…' in UTC
+        return func.strftime("%Y-%m-01", Finding.first_seen_at)
+    return cast(func.date_trunc("month", func.timezone("UTC", Finding.first_seen_at)), Date)
+
+
+def month_of(moment: datetime | None) -> date | None:
+    """The first day of ``moment``'s month (UTC): the tally's ``seen_month``."""
+    if moment is None:
+        return None
+    moment = moment.astimezone(UTC) if moment.tzinfo else moment
+    return date(moment.year, moment.month, 1)
+
+
 def recount(session: Session, agency_ids: Iterable[int | None] | None = None) -> None:
     """Count the findings of ``agency_ids`` (every agency when None) anew."""
-    rows = select(Finding.agency_id, Finding.severity, Finding.status, HIDDEN.label("hidden"))
+    rows = select(Finding.agency_id, Finding.criterion_id, Finding.severity, Finding.status, HIDDEN.label("hidden"),
+                  month_of_column(session).label("seen_month"))  # fmt: skip
     clear = delete(FindingTally)
     if agency_ids is not None:
         ids = list(agency_ids)
@@ -42,11 +59,12 @@ def recount(session: Session, agency_ids: Iterable[int | None] | None = None) ->
         rows = rows.where(_of_agencies(Finding.agency_id, ids))
         clear = clear.where(_of_agencies(FindingTally.agency_id, ids))
     row = rows.subquery()  # grouped by its columns: the same expressions on every database
-    keys = (row.c.agency_id, row.c.severity, row.c.status, row.c.hidden)
+    keys = (row.c.agency_id, row.c.criterion_id, row.c.severity, row.c.status, row.c.hidden, row.c.seen_month)
     session.execute(clear)
     session.execute(
         insert(FindingTally).from_select(
-            ["agency_id", "severity", "status", "hidden", "findings"], select(*keys, func.count()).group_by(*keys)
+            ["agency_id", "criterion_id", "severity", "status", "hidden", "seen_month", "findings"],
+            select(*keys, func.count()).group_by(*keys),
         )
     )
 
@@ -65,23 +83,25 @@ def hidden(finding: Finding) -> bool:
 def move(session: Session, finding: Finding, *, status: str | None = None, hidden: bool | None = None,
          was_status: str, was_hidden: bool) -> None:  # fmt: skip
     """One finding changed status or visibility (an answer, a disclosure): move it between counts."""
-    before = (finding.agency_id, finding.severity, was_status, was_hidden)
-    after = (finding.agency_id, finding.severity, status or was_status, was_hidden if hidden is None else hidden)
+    seen = (finding.criterion_id, month_of(finding.first_seen_at))
+    before = (finding.agency_id, finding.severity, was_status, was_hidden, *seen)
+    after = (finding.agency_id, finding.severity, status or was_status, was_hidden if hidden is None else hidden, *seen)
     if before != after:
         _add(session, before, -1)
         _add(session, after, +1)
 
 
 def _add(session: Session, key: tuple, amount: int) -> None:
-    agency_id, severity, status, hidden = key
+    agency_id, severity, status, hidden, criterion_id, seen_month = key
     where = (_of_agencies(FindingTally.agency_id, [agency_id]), FindingTally.severity == severity,
-             FindingTally.status == status, FindingTally.hidden.is_(hidden))  # fmt: skip
+             FindingTally.status == status, FindingTally.hidden.is_(hidden),
+             FindingTally.criterion_id == criterion_id, FindingTally.seen_month == seen_month)  # fmt: skip
     changed = session.execute(
         update(FindingTally).where(*where).values(findings=FindingTally.findings + amount)
     ).rowcount
     if not changed:
-        session.add(FindingTally(agency_id=agency_id, severity=severity, status=status, hidden=hidden,
-                                 findings=max(amount, 0)))  # fmt: skip
+        session.add(FindingTally(agency_id=agency_id, criterion_id=criterion_id, severity=severity, status=status,
+                                 hidden=hidden, seen_month=seen_month, findings=max(amount, 0)))  # fmt: skip
     session.flush()
 
 

@@ -81,7 +81,7 @@ def basis_of(agency_id: int, on: date, *, session: Session) -> tuple:
 def compute_grade(agency_id: int, *, on: date, weights: RiskWeights, session: Session) -> PublicGrade:
     """The grade from scratch: the risk score and the open findings by severity, both from what the public may know
     of (an undisclosed complaint finding counts in neither)."""
-    risk = assess_agency(agency_id, session=session, on=on, weights=weights, record=False, public=True)
+    risk = assess_agency(agency_id, session=session, on=on, weights=weights, public=True)
     open_counts = dict(
         session.execute(
             select(Finding.severity, func.count())

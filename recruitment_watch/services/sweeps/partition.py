@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,7 +33,7 @@ from recruitment_watch.checks_sql.verdicts import FAILED
 from recruitment_watch.models import Finding
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, FindingStatus
 from recruitment_watch.services.criteria.subject_sources import SOURCES, ContractRange
-from recruitment_watch.services.sweeps.recording import RESPONSE_DAYS, open_key
+from recruitment_watch.services.sweeps.recording import open_key, response_due
 
 STREAM_BATCH = 10_000
 _NEW_TABLE = "sweep_new"
@@ -250,7 +250,7 @@ class _RowMaker:
         self._constant: dict[str, tuple[tuple, tuple]] = {}
         for pack, criterion in job.judged:
             spec = criterion.spec
-            due = (job.now + timedelta(days=RESPONSE_DAYS.get(spec.severity, 30))).date()
+            due = response_due(spec.severity, job.now)
             citation = f"{spec.citation.instrument}, {spec.citation.article}"[:500]
             self._constant[criterion.id] = (
                 (criterion.id, pack.id, pack.version, pack.digest, job.subject_type),

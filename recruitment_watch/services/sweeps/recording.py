@@ -18,9 +18,17 @@ from sqlmodel import Session
 from recruitment_watch.models import Finding
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, FindingStatus
 
-# Days an agency has to answer a new finding, by severity [INFERRED].
+# Days an agency has to answer a new finding, by severity [INFERRED]. An advisory (a rule not yet binding) asks no
+# answer: it has no due date.
 RESPONSE_DAYS = {"critical": 7, "high": 14, "medium": 30, "low": 60}
 _CHUNK = 5_000
+
+
+def response_due(severity: str, now: datetime) -> date | None:
+    """The day an agency must answer a finding of ``severity`` raised at ``now`` (None for an advisory)."""
+    if severity == "advisory":
+        return None
+    return (now + timedelta(days=RESPONSE_DAYS.get(severity, 30))).date()
 
 
 @dataclass(frozen=True)
@@ -157,7 +165,7 @@ def _record_batch(
 
 
 def new_finding_row(failure: Failure, subject_type: str, key: str, run_id: int, now: datetime) -> dict[str, Any]:
-    due: date = (now + timedelta(days=RESPONSE_DAYS.get(failure.severity, 30))).date()
+    due = response_due(failure.severity, now)
     return {
         "criterion_id": failure.criterion_id,
         "pack_id": failure.pack_id,

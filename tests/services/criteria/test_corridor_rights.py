@@ -124,7 +124,10 @@ def test_the_rule_in_force_on_the_day_is_the_one_shown():
     before = citing(corridor_rights(ph_qa, active_packs(), on=date(2025, 1, 1)).statements, "WAGE-PH-001")
     after = citing(corridor_rights(ph_qa, active_packs(), on=DAY).statements, "WAGE-PH-001")
     assert (before.amount, before.inferred) == (Amount(40_000, "USD"), False)
-    assert (after.amount, after.inferred, after.for_whom) == (Amount(50_000, "USD"), True, ("domestic_workers",))
+    # US$500 is an advisory (WAGE-PH-002, issue 19): no right a worker can claim; the binding US$400 is shown
+    assert (after.amount, after.inferred, after.for_whom) == (Amount(40_000, "USD"), False, ("domestic_workers",))
+    shown = {c for s in corridor_rights(ph_qa, active_packs(), on=DAY).statements for c in s.criterion_ids}
+    assert "WAGE-PH-002" not in shown
     pk_qa = Corridor("PK", "QA")
     early = {c for s in corridor_rights(pk_qa, active_packs(), on=date(2024, 6, 1)).statements for c in s.criterion_ids}
     assert "FEE-PK-001" not in early and "FEE-PK-002" not in early  # neither in force before 2025
@@ -140,7 +143,7 @@ def test_a_pack_switched_off_disappears_from_the_page(session):
     session.add(admin)
     session.flush()
     before = corridor_rights(NP_QA, judged_packs(session), on=DAY)
-    assert ("origin-NP", "1.0.0") in before.packs and citing(before.statements, "FEE-NP-001")
+    assert ("origin-NP", "1.1.0") in before.packs and citing(before.statements, "FEE-NP-001")
     switch(actor_for_user(admin.id, session=session), "origin-NP", False, "legal review", session=session)
     after = corridor_rights(NP_QA, judged_packs(session), on=DAY)
     cited = {c for s in after.statements for c in s.criterion_ids}
