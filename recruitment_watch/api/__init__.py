@@ -37,6 +37,7 @@ def init_app(app: APIFlask) -> None:
         docs_page,
         public_views,
         registry_views,
+        risk_views,
         submissions_views,
     )
     from recruitment_watch.api.blueprint import SECURITY, bp

@@ -122,4 +122,5 @@ def records(client, world) -> dict[str, int]:
         "payment_id": payment["id"],
         "finding_id": finding["id"],
         "complaint_id": complaint["id"],
+        "agency_id": world.agency_a.agency_id,
     }

@@ -11,7 +11,8 @@ import re
 from .conftest import contract_body
 
 # Which record a path parameter names, and which tenant owns the record the matrix uses.
-OWNED_BY = {"contract_id": "agency_a", "payment_id": "agency_a", "finding_id": "agency_a", "complaint_id": "ngo"}
+OWNED_BY = {"contract_id": "agency_a", "payment_id": "agency_a", "finding_id": "agency_a", "complaint_id": "ngo",
+            "agency_id": "agency_a"}  # fmt: skip
 PEER_OF = {"agency_a": "agency_b", "ngo": "ngo_b"}
 BODIES = {"/api/v1/findings/{finding_id}/response": {"text": "We refunded the worker."}}
 # The register is the ministry's, not any organisation's records: only keys with registry:write reach it (below).
