@@ -15,13 +15,13 @@ from pydantic import ValidationError
 
 from recruitment_watch.db import get_session
 from recruitment_watch.rate_limits import anonymous_key, limiter
-from recruitment_watch.services.casework import public_filing
+from recruitment_watch.services.casework import attachments, public_filing
 from recruitment_watch.services.casework.complaints import visible_events
-from recruitment_watch.services.casework.evidence import check_all, evidence_batch
+from recruitment_watch.services.casework.evidence import check_all
 from recruitment_watch.services.casework.public_filing import PublicComplaintInput, ReceiptRefused, WhatHappened
 from recruitment_watch.services.casework.receipts import grouped
 from recruitment_watch.services.errors import ServiceError
-from recruitment_watch.web.access import public, writing
+from recruitment_watch.web.access import public
 from recruitment_watch.web.complaint_forms import (
     PublicComplaintForm,
     ReplyForm,
@@ -30,7 +30,13 @@ from recruitment_watch.web.complaint_forms import (
     offer_agencies,
     show_service_error,
 )
-from recruitment_watch.web.evidence_files import evidence_limits, evidence_store, store_reply, takes_evidence, uploads
+from recruitment_watch.web.evidence_files import (
+    commit_with_files,
+    evidence_limits,
+    store_reply,
+    takes_evidence,
+    uploads,
+)
 
 bp = Blueprint("complaints_public", __name__, url_prefix="/complaints")
 
@@ -71,11 +77,8 @@ def new():
             summary=form.summary.data, contact=form.contact.data,
         )  # fmt: skip
         clean = check_all(uploads(request.files.getlist(form.evidence.name)), evidence_limits())
-        db = writing()
-        with evidence_batch(evidence_store()) as batch:
-            filed = public_filing.file_public_complaint(data, session=db, files=batch.write_all(clean))
-            db.commit()
-            batch.keep()
+        filed = commit_with_files(
+            clean, lambda db, stored: public_filing.file_public_complaint(data, session=db, files=stored))  # fmt: skip
     except ServiceError as exc:
         get_session().rollback()
         show_service_error(form, exc)
@@ -83,9 +86,7 @@ def new():
     except ValidationError as exc:
         form.form_errors.extend(error["msg"] for error in exc.errors())
         return _page("complaints/new.html", form=form), 400
-    response = make_response(_page("complaints/filed.html", reference=filed.reference,
-                                   code=grouped(filed.receipt_code)), 201)  # fmt: skip
-    return response
+    return _page("complaints/filed.html", reference=filed.reference, code=grouped(filed.receipt_code)), 201
 
 
 @bp.route("/status", methods=["GET", "POST"])
@@ -135,7 +136,7 @@ def reply():
 def _case(complaint, reply_form: ReplyForm, *, status: int = 200, notice: str | None = None):
     db = get_session()
     page = _page("complaints/case.html", complaint=complaint, events=visible_events(db, complaint.id),
-                 files=public_filing.visible_attachments(db, complaint.id), form=reply_form, notice=notice)  # fmt: skip
+                 files=attachments.visible_attachments(db, complaint.id), form=reply_form, notice=notice)  # fmt: skip
     return page, status
 
 

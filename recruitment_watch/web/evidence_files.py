@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from flask import current_app, request
+from sqlmodel import Session
 from werkzeug.datastructures import FileStorage
 
 from recruitment_watch.db import get_session
-from recruitment_watch.services.casework import public_filing
+from recruitment_watch.services.casework import attachments, public_filing
 from recruitment_watch.services.casework.evidence import (
+    CleanFile,
     EvidenceLimits,
     EvidenceStore,
+    StoredFile,
     Upload,
     check_all,
     evidence_batch,
 )
 from recruitment_watch.web.access import writing
+
+T = TypeVar("T")
 
 
 def evidence_store() -> EvidenceStore:
@@ -41,16 +48,22 @@ def takes_evidence(view):
     return view
 
 
-def store_reply(complaint, form) -> None:
-    """The complainant's (or the filing NGO's) message and files from ``form`` (fields ``message`` and ``evidence``):
-    files checked against the complaint's limits, written, and kept only once the database commits. Raises the
-    services' ``ServiceError`` (nothing stored)."""
-    db = get_session()
-    count, size = public_filing.attachment_totals(db, complaint.id)
-    clean = check_all(uploads(request.files.getlist(form.evidence.name)), evidence_limits(),
-                      already_files=count, already_bytes=size)  # fmt: skip
+def commit_with_files(clean: list[CleanFile], record: Callable[[Session, list[StoredFile]], T]) -> T:
+    """Write the checked files, let ``record(session, stored)`` record them in a writing transaction, and commit; the
+    files are removed again if anything fails before the commit (nothing half stored)."""
     db = writing()
     with evidence_batch(evidence_store()) as batch:
-        public_filing.reply(db, complaint, form.message.data or "", files=batch.write_all(clean))
+        result = record(db, batch.write_all(clean))
         db.commit()
         batch.keep()
+    return result
+
+
+def store_reply(complaint, form) -> None:
+    """The complainant's (or the filing NGO's) message and files from ``form`` (fields ``message`` and ``evidence``),
+    checked against the complaint's limits. Raises the services' ``ServiceError`` (nothing stored)."""
+    count, size = attachments.attachment_totals(get_session(), complaint.id)
+    clean = check_all(uploads(request.files.getlist(form.evidence.name)), evidence_limits(),
+                      already_files=count, already_bytes=size)  # fmt: skip
+    commit_with_files(clean, lambda db, stored: public_filing.reply(db, complaint, form.message.data or "",
+                                                                    files=stored))  # fmt: skip

@@ -15,11 +15,11 @@ from recruitment_watch.db import get_session
 from recruitment_watch.models import Agency, Complaint
 from recruitment_watch.models.vocab import ComplaintCategory, ComplaintStatus, ConsentMethod, Role
 from recruitment_watch.services.access import scoping
-from recruitment_watch.services.casework import public_filing
+from recruitment_watch.services.casework import attachments
 from recruitment_watch.services.casework.complaints import NgoComplaintInput, file_ngo_complaint, visible_events
-from recruitment_watch.services.casework.evidence import check_all, evidence_batch
+from recruitment_watch.services.casework.evidence import check_all
 from recruitment_watch.services.errors import ServiceError
-from recruitment_watch.web.access import actor, for_roles, writing
+from recruitment_watch.web.access import actor, for_roles
 from recruitment_watch.web.case_forms import CATEGORY_LABELS
 from recruitment_watch.web.complaint_forms import (
     NgoComplaintForm,
@@ -28,7 +28,13 @@ from recruitment_watch.web.complaint_forms import (
     offer_agencies,
     show_service_error,
 )
-from recruitment_watch.web.evidence_files import evidence_limits, evidence_store, store_reply, takes_evidence, uploads
+from recruitment_watch.web.evidence_files import (
+    commit_with_files,
+    evidence_limits,
+    store_reply,
+    takes_evidence,
+    uploads,
+)
 from recruitment_watch.web.forms import choices
 from recruitment_watch.web.i18n import LANGUAGES
 from recruitment_watch.web.listing import csv_download, listed, wants_csv, wants_xlsx, xlsx_download
@@ -104,13 +110,7 @@ def new():
             worker_phone=form.worker_phone.data or None,
         )  # fmt: skip
         clean = check_all(uploads(request.files.getlist(form.evidence.name)), evidence_limits())
-        db = writing()
-        with evidence_batch(evidence_store()) as batch:
-            complaint = file_ngo_complaint(actor(), data, session=db)
-            public_filing.attach(db, complaint, batch.write_all(clean), now=complaint.received_at,
-                                 user_id=actor().user_id)  # fmt: skip
-            db.commit()
-            batch.keep()
+        complaint = commit_with_files(clean, lambda db, stored: _filed_with_files(data, db, stored))
     except ServiceError as exc:
         get_session().rollback()
         show_service_error(form, exc)
@@ -144,9 +144,15 @@ def case(reference: str):
         status = 400
     db = get_session()
     return render_template("ngo/case.html", complaint=complaint, events=visible_events(db, complaint.id),
-                           files=public_filing.visible_attachments(db, complaint.id), form=form,
+                           files=attachments.visible_attachments(db, complaint.id), form=form,
                            agency=db.get(Agency, complaint.respondent_agency_id) if complaint.respondent_agency_id
                            else None), status  # fmt: skip
+
+
+def _filed_with_files(data: NgoComplaintInput, db, stored) -> Complaint:
+    complaint = file_ngo_complaint(actor(), data, session=db)
+    attachments.attach(db, complaint, stored, now=complaint.received_at, user_id=actor().user_id)
+    return complaint
 
 
 def _theirs(reference: str) -> Complaint:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from recruitment_watch import money
@@ -28,6 +28,7 @@ from recruitment_watch.models.vocab import (
 )
 from recruitment_watch.services.access import scoping
 from recruitment_watch.services.access.actor import Actor
+from recruitment_watch.services.casework.attachments import attach, attachment_totals
 from recruitment_watch.services.casework.case_queue import ministry_inspectors
 from recruitment_watch.services.casework.evidence import EvidenceBatch, EvidenceLimits, Upload, check_all
 from recruitment_watch.services.errors import N_, Conflict, Forbidden, NotFound, ServiceError
@@ -267,22 +268,11 @@ def add_working_files(
 ) -> list[ComplaintAttachment]:  # fmt: skip
     """Check and store an inspector's internal working files (the ministry's own limits per case apply to them)."""
     require_staff(actor)
-    count, size = session.execute(
-        select(func.count(), func.coalesce(func.sum(ComplaintAttachment.size_bytes), 0)).where(
-            ComplaintAttachment.complaint_id == complaint.id, ComplaintAttachment.internal.is_(True))
-    ).one()  # fmt: skip
+    count, size = attachment_totals(session, complaint.id, internal=True)
     clean = check_all(uploads, limits, already_files=count, already_bytes=size)
     if not clean:
         raise CaseRefused(N_("Choose a file to upload."), field="files")
-    rows = [
-        ComplaintAttachment(complaint_id=complaint.id, filename=stored.filename, content_type=stored.content_type,
-                            size_bytes=stored.size_bytes, sha256=stored.sha256, storage_key=stored.storage_key,
-                            uploaded_by_user_id=actor.user_id, internal=True)
-        for stored in batch.write_all(clean)
-    ]  # fmt: skip
-    session.add_all(rows)
-    session.flush()
-    return rows
+    return attach(session, complaint, batch.write_all(clean), now=utc_now(), internal=True, user_id=actor.user_id)
 
 
 def attachment_of(actor: Actor, complaint: Complaint, attachment_id: int, *, session: Session) -> ComplaintAttachment:

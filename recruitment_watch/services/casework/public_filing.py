@@ -16,10 +16,10 @@ from enum import StrEnum
 from typing import Literal
 
 from pydantic import Field
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from recruitment_watch.models import Agency, Complaint, ComplaintAttachment, ComplaintContact, ComplaintEvent
+from recruitment_watch.models import Agency, Complaint, ComplaintContact, ComplaintEvent
 from recruitment_watch.models.base import pack_list, utc_now
 from recruitment_watch.models.vocab import (
     ComplaintCategory,
@@ -30,6 +30,7 @@ from recruitment_watch.models.vocab import (
     Severity,
 )
 from recruitment_watch.schemas.common import MAX_ID, CountryCode, LanguageCode, StrictInput
+from recruitment_watch.services.casework.attachments import attach
 from recruitment_watch.services.casework.complaints import new_reference, start_clocks
 from recruitment_watch.services.casework.evidence import StoredFile
 from recruitment_watch.services.casework.receipts import new_receipt_code, receipt_digest, receipt_matches
@@ -213,44 +214,3 @@ def reply(session: Session, complaint: Complaint, text: str, *, files: list[Stor
     attach(session, complaint, files, now=now)
     session.flush()
     return event
-
-
-def attach(session: Session, complaint: Complaint, files: list[StoredFile], *, now: datetime,
-           internal: bool = False, user_id: int | None = None) -> list[ComplaintAttachment]:  # fmt: skip
-    """Record files already written to the evidence store against the complaint."""
-    rows = [
-        ComplaintAttachment(
-            complaint_id=complaint.id,
-            filename=f.filename,
-            content_type=f.content_type,
-            size_bytes=f.size_bytes,
-            sha256=f.sha256,
-            storage_key=f.storage_key,
-            internal=internal,
-            uploaded_by_user_id=user_id,
-            uploaded_at=now,
-        )  # fmt: skip
-        for f in files
-    ]
-    session.add_all(rows)
-    session.flush()
-    return rows
-
-
-def attachment_totals(session: Session, complaint_id: int) -> tuple[int, int]:
-    """How many files a complaint carries and their bytes (for the per-complaint limits)."""
-    count, size = session.execute(
-        select(func.count(ComplaintAttachment.id), func.coalesce(func.sum(ComplaintAttachment.size_bytes), 0)).where(
-            ComplaintAttachment.complaint_id == complaint_id
-        )
-    ).one()
-    return int(count), int(size)
-
-
-def visible_attachments(session: Session, complaint_id: int) -> list[ComplaintAttachment]:
-    """The files the complainant and the filing NGO see listed (never an inspector's internal working file)."""
-    return list(session.scalars(
-        select(ComplaintAttachment).where(ComplaintAttachment.complaint_id == complaint_id,
-                                          ComplaintAttachment.internal.is_(False))
-        .order_by(ComplaintAttachment.uploaded_at, ComplaintAttachment.id)
-    ).all())  # fmt: skip
