@@ -21,7 +21,7 @@ from recruitment_watch.paths import shipped_dir
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app. ``config`` (tests) overrides the instance file and ``RW_*`` environment variables."""
-    from recruitment_watch import api, cli, db, devtools, jobs, security_headers, web
+    from recruitment_watch import api, auditing, cli, db, devtools, jobs, security_headers, web
     from recruitment_watch.config import (
         DEFAULTS,
         default_database_url,
@@ -49,11 +49,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = default_database_url(app.instance_path)
+    if not app.config["EVIDENCE_FOLDER"]:  # resolved here so jobs and commands, outside a request, find the files
+        app.config["EVIDENCE_FOLDER"] = os.path.join(app.instance_path, "evidence")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     refuse_unsafe(app.config)
 
     db.init_app(app)
+    auditing.init_app(app)
     security_headers.init_app(app)
     web.init_app(app)
     api.init_app(app)

@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_BUSY_TIMEOUT_S": 30,
     # Log SQL statements (very verbose; for debugging only).
     "DATABASE_ECHO": False,
+    # Record every change in the hash-chained audit trail (docs/reliability.md). Off only for ``recruitment-watch
+    # bench audit``'s comparison: a deployment keeps it on.
+    "AUDIT_ENABLED": True,
     # Rows per transaction when the demo generator bulk-loads data.
     "DEMO_CHUNK_SIZE": 10_000,
     # Password given to every demo login (printed by ``recruitment-watch demo``). Demo data only.
@@ -81,6 +84,21 @@ DEFAULTS: dict[str, Any] = {
     "EVIDENCE_MAX_FILE_BYTES": 10 * 1024 * 1024,
     "EVIDENCE_MAX_COMPLAINT_BYTES": 25 * 1024 * 1024,
     "EVIDENCE_MAX_FILES": 10,
+    # CSV imports of contracts and fee payments (/imports, ``recruitment-watch import``): the largest file (a
+    # 100,000-contract file is about 35 MB); files of at most IMPORT_INLINE_MAX_ROWS rows are imported while the
+    # upload waits, larger ones by a worker thread of the web process; an unfinished import without progress for
+    # IMPORT_STALE_MINUTES is marked failed (its process died; nothing was stored).
+    "IMPORT_MAX_FILE_BYTES": 64 * 1024 * 1024,
+    "IMPORT_INLINE_MAX_ROWS": 2_000,
+    "IMPORT_STALE_MINUTES": 10,
+    # Worker-data retention (daily ``retention`` job, ``recruitment-watch retention run``): days after a complaint was
+    # decided (resolved, referred or closed) before its identifying worker data is pseudonymised and its evidence
+    # files deleted, keeping the statistics. 730 = the UAE's two years of worker records after the end of service
+    # (DL 33/2021 Art 13 [SEEN]) applied to complaint files [INFERRED]. Per category (a case with several takes the
+    # longest): passport retention, harassment/violence and deception may become criminal cases, so 5 years
+    # [INFERRED]. Environment: RW_RETENTION_DAYS_BY_CATEGORY='{"fees": 1095}' (JSON; replaces the whole map).
+    "RETENTION_CLOSED_DAYS": 730,
+    "RETENTION_DAYS_BY_CATEGORY": {"passport_retention": 1825, "harassment_violence": 1825, "deception": 1825},
     # Public complaint pages: filings and receipt-code attempts per client (Flask-Limiter syntax). The client is
     # known to the counter only by a salted digest of its address, kept in memory for the window, never stored.
     "COMPLAINT_FILING_RATE_LIMIT": "10 per hour",

@@ -63,7 +63,10 @@ def _install_sqlite_pragmas(engine: Engine, busy_timeout_s: int) -> None:
 
 
 def make_engine(url: str, *, echo: bool = False, busy_timeout_s: int = 30) -> Engine:
-    """Create an engine for ``url`` with the settings each backend needs."""
+    """Create an engine for ``url`` with the settings each backend needs (its sessions' changes are audited)."""
+    from recruitment_watch.services.trust.capture import install as install_audit_capture
+
+    install_audit_capture()
     if is_sqlite(url):
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
         _install_sqlite_pragmas(engine, busy_timeout_s)

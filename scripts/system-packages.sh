@@ -16,8 +16,18 @@ if [ ! -x /usr/bin/chromium ]; then
   missing+=(chromium)
 fi
 # Noto fonts, so Urdu, Arabic, Bengali and Devanagari pages render (screenshots, PDFs) instead of empty boxes.
+# fonts-noto-core carries every face the PDF reports name per language: Noto Nastaliq Urdu, Noto Naskh Arabic,
+# Noto Sans Bengali and Noto Sans Devanagari (the 334 MB fonts-noto-extra is not needed).
 if ! installed fonts-noto-core; then
   missing+=(fonts-noto-core)
+fi
+# WeasyPrint (PDF reports) subsets embedded fonts with HarfBuzz; without it, it falls back to slow fontTools.
+if ! installed libharfbuzz-subset0; then
+  missing+=(libharfbuzz-subset0)
+fi
+# pdffonts and pdftoppm, which the report tests use to prove fonts are embedded and pages render (tests/reports/).
+if ! command -v pdffonts >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+  missing+=(poppler-utils)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from recruitment_watch import migrate
 from recruitment_watch.db import make_engine
+from recruitment_watch.services.trust.capture import set_enabled
 from tests.support.factories import make_agency
 from tests.test_migrations import empty_database_url  # noqa: F401  (the fixture)
 
@@ -24,6 +25,7 @@ FINDING = (
 
 def test_upgrade_keeps_decisions_and_allows_advisory_findings(empty_database_url):  # noqa: F811
     engine = make_engine(empty_database_url)
+    set_enabled(engine, False)  # the audit trail's columns come with 0020: a schema at 0013 cannot hold its events
     try:
         migrate.upgrade(engine, "0013")
         with Session(engine) as session:

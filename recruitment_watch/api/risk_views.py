@@ -91,8 +91,11 @@ def agency_risk(agency_id: int):
         raise ApiProblem(404, "not-found", f"agency {agency_id} does not exist",
                          errors=[FieldError("path:agency_id", "no such agency")])  # fmt: skip
     try:
+        # An agency reading itself gets the public score: an undisclosed complaint finding's weight would tell it
+        # that a worker complained.
         risk = assess_agency(agency_id, session=get_session(), on=utc_now().date(),
-                             weights=weights_from(current_app.config["RISK_WEIGHTS"]))  # fmt: skip
+                             weights=weights_from(current_app.config["RISK_WEIGHTS"]),
+                             public=not actor.sees_everything)  # fmt: skip
     except NotFound as exc:
         raise ApiProblem(404, "not-found", str(exc), errors=[FieldError("path:agency_id", "no such agency")]) from exc
     return json_response(_out(risk))

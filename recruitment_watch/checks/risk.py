@@ -197,6 +197,15 @@ def _typical(members: Sequence[tuple[AgencyConduct, float, float]], weights: Ris
     return statistics.median(large) if len(large) >= weights.min_typical_agencies else None
 
 
+def sets_own_typical(corridor: Sequence[AgencyConduct], weights: RiskWeights) -> bool:
+    """Whether one corridor's agencies are enough to set its typical rate. When they are not, its baseline falls back
+    to the median over every corridor, so scoring one agency then needs every agency's conduct, not just its
+    corridor's."""
+    baselines = corridor_baselines(corridor, weights)
+    members = [(agency, *weighted_points(agency, baselines[agency.corridor], weights)) for agency in corridor]
+    return _typical(members, weights) is not None
+
+
 def corridor_baselines(agencies: Sequence[AgencyConduct], weights: RiskWeights) -> dict[str, Baseline]:
     """Each corridor's typical agency: the median weighted rate of its agencies with at least ``prior_min_contracts``
     contracts in the window, when at least ``min_typical_agencies`` are that large; else the median over every

@@ -34,6 +34,8 @@ from recruitment_watch.demo.rows import (
 )
 from recruitment_watch.models import Contract, ContractVersion
 from recruitment_watch.models.vocab import Role
+from recruitment_watch.services.trust.capture import summarised
+from recruitment_watch.services.trust.summaries import record_summary
 
 # Fixed (not configurable): block boundaries decide which random stream each contract draws from.
 BLOCK_SIZE = 10_000
@@ -187,6 +189,7 @@ def load_demo(
     """
     today = today or now_utc().date()
     with unit_of_work(engine) as session:
+        summarised(session, "demo load")  # one audit event for the whole load, below
         reference = seed_reference(session, seed=seed, password=password, today=today)
     pending = _pending_blocks(engine, seed, contracts)
     if progress:
@@ -208,6 +211,9 @@ def load_demo(
                 progress(stop - start)
     with engine.begin() as connection:
         _resync_sequences(connection)
+    with unit_of_work(engine, writing=True) as session:
+        record_summary(session, action="demo_load", object_type="demo", object_id=seed,
+                       detail={"contracts_requested": contracts, "contracts_added": added, "today": today})  # fmt: skip
     if added:
         _refresh_statistics(engine)
     return DemoSummary(

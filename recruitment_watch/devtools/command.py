@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from pathlib import Path
 
 import click
 
@@ -100,6 +101,67 @@ def bench_risk(database_url: str | None, contracts: int, repeats: int) -> None:
         raise SystemExit(1)
 
 
+@bench_group.command("pages")
+@click.option("--database-url", default=None,
+              help="A swept demo database; default: the cached swept demo of --contracts contracts.")  # fmt: skip
+@click.option("--contracts", default=1_000_000, show_default=True, type=click.IntRange(100, 5_000_000),
+              help="Demo size when no --database-url is given (built and swept once, then reused).")  # fmt: skip
+@click.option("--cache-dir", default=tempfile.gettempdir(), show_default=True, type=click.Path(file_okay=False),
+              help="Where the built demo is kept between runs.")  # fmt: skip
+@click.option("--requests", default=50, show_default=True, type=click.IntRange(5, 10_000), help="Timed per page.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn -w")
+def bench_pages(database_url: str | None, contracts: int, cache_dir: str, requests: int, workers: int) -> None:
+    """Workspace, findings queue (first page, page 500 by keyset) and the biggest agency's 360° page under gunicorn:
+    p50/p95 against /healthz in the same run; a page not served yet is reported as not available."""
+    from pathlib import Path
+
+    from recruitment_watch.devtools.bench_pages import run_pages_benchmark
+
+    if database_url is None:
+        cached = Path(cache_dir) / f"rw-bench-pages-{contracts}.sqlite3"
+        database_url = f"sqlite:///{cached}"
+        ready = cached.with_suffix(".ready")
+        if not ready.exists():  # an interrupted build is started afresh
+            for leftover in cached.parent.glob(cached.name + "*"):
+                leftover.unlink()
+            _build_swept_demo(database_url, contracts)
+            ready.touch()
+        else:
+            click.echo(f"reusing the swept {contracts}-contract demo in {cached}")
+    click.echo(f"benchmark: inspector pages on {database_url.split(':')[0]}")
+    run_pages_benchmark(database_url, requests=requests, workers=workers, echo=click.echo)
+
+
+@bench_group.command("report")
+@click.option("--contracts", default=1_000_000, show_default=True, type=click.IntRange(100, 5_000_000),
+              help="Demo size for the ministry quarterly report (the agency report uses its own 2,000).")  # fmt: skip
+@click.option("--database-url", default=None,
+              help="A swept demo for the ministry report (`make bench-demo`); default: build one.")  # fmt: skip
+def bench_report(contracts: int, database_url: str | None) -> None:
+    """PDF reports end to end: an agency with 2,000 contracts, 300 findings, 50 complaints (≤ 5 s), and the ministry
+    quarterly report over --contracts (≤ 20 s at 1 M), each with the share outside WeasyPrint's rendering."""
+    from recruitment_watch.db import make_engine
+    from recruitment_watch.devtools.bench_report import run_agency_benchmark, run_ministry_benchmark
+
+    with tempfile.TemporaryDirectory(prefix="rw-bench-") as folder:
+        config = {"DATABASE_URL": f"sqlite:///{folder}/agency.sqlite3", "TESTING": False}
+        _build_swept_demo(config["DATABASE_URL"], 5_000)  # the smallest demo with 50 complaints
+        engine = make_engine(config["DATABASE_URL"])
+        try:
+            run_agency_benchmark(engine, config, Path(folder), click.echo)
+        finally:
+            engine.dispose()
+        config = {"DATABASE_URL": database_url or f"sqlite:///{folder}/ministry.sqlite3", "TESTING": False}
+        if database_url is None:
+            _build_swept_demo(config["DATABASE_URL"], contracts)
+        engine = make_engine(config["DATABASE_URL"])
+        try:
+            click.echo(f"ministry report over {contracts if database_url is None else 'the given'} contracts")
+            run_ministry_benchmark(engine, config, Path(folder), click.echo)
+        finally:
+            engine.dispose()
+
+
 def _build_swept_demo(url: str, contracts: int) -> None:
     """A demo database of ``contracts`` contracts with its first full sweep done."""
     from recruitment_watch import migrate
@@ -145,3 +207,49 @@ def bench_api(workers: int, seconds: float, count: int, bulk_size: int, threads:
         finally:
             if cluster is not None:
                 cluster.stop()
+
+
+@bench_group.command("audit")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn -w")
+@click.option("--seconds", default=15.0, show_default=True, type=click.FloatRange(1, 600), help="Per phase, at most.")
+@click.option("--count", default=1_000, show_default=True, type=click.IntRange(10, 1_000_000),
+              help="Contracts per phase, at most.")  # fmt: skip
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Client threads.")
+@click.option("--rounds", default=2, show_default=True, type=click.IntRange(1, 20), help="Off/on pairs.")
+@click.option("--postgres", is_flag=True, help="Use a throwaway PostgreSQL cluster instead of a SQLite file.")
+def bench_audit(workers: int, seconds: float, count: int, threads: int, rounds: int, postgres: bool) -> None:
+    """Contract POSTs per second with the audit trail on against off (AUDIT_ENABLED), and their ratio."""
+    from pathlib import Path
+
+    from recruitment_watch.devtools.bench_audit import run_audit_benchmark
+
+    cluster = None
+    with tempfile.TemporaryDirectory(prefix="rw-bench-audit-") as folder:
+        if postgres:
+            from recruitment_watch.devtools.pg_cluster import start_cluster
+
+            cluster = start_cluster()
+        url = cluster.url if cluster else f"sqlite:///{folder}/bench.sqlite3"
+        try:
+            click.echo(f"audit benchmark: gunicorn -w {workers}, {threads} client threads, {url.split('://')[0]}")
+            run_audit_benchmark(url, Path(folder), workers=workers, seconds=seconds, count=count, threads=threads,
+                                rounds=rounds, echo=click.echo)  # fmt: skip
+        finally:
+            if cluster is not None:
+                cluster.stop()
+
+
+@bench_group.command("import")
+@click.option("--contracts", default=100_000, show_default=True, type=click.IntRange(100, 2_000_000))
+@click.option("--sample", default=2_000, show_default=True, type=click.IntRange(10, 100_000),
+              help="Rows the API bulk-path baseline stores (extrapolated to --contracts).")  # fmt: skip
+@click.option("--database-url", default=None, help="An empty database to import into (default: a fresh SQLite file).")
+def bench_import(contracts: int, sample: int, database_url: str | None) -> None:
+    """CSV import of --contracts contracts with full validation: time, rows/s, peak RSS, and baselines (reading the
+    file alone; the API's bulk path on --sample rows)."""
+    from recruitment_watch.devtools.bench_import import run_import_benchmark
+
+    with tempfile.TemporaryDirectory(prefix="rw-bench-") as folder:
+        url = database_url or f"sqlite:///{folder}/import.sqlite3"
+        click.echo(f"benchmark: CSV import of {contracts:,} contracts on {url.split(':')[0]}")
+        run_import_benchmark(url, contracts=contracts, sample=sample, echo=click.echo)

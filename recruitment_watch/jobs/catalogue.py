@@ -127,22 +127,35 @@ def risk_recommendations(ctx: JobContext) -> JobResult:
                      f"suspension review, {kinds.count('watchlist')} watchlist)")  # fmt: skip
 
 
-def retention(_ctx: JobContext) -> JobResult:
-    """Slot for worker-data retention / pseudonymisation; the rule itself is not built yet."""
-    return JobResult(
-        "not available: the worker-data retention rule is not built yet (it comes with the reliability work); "
-        "no worker data was changed",
-        RunStatus.skipped,
-    )
+def retention(ctx: JobContext) -> JobResult:
+    """Pseudonymise the worker data of complaints decided longer ago than their retention period and delete their
+    evidence files, keeping the statistics (``services.upkeep.retention``)."""
+    from recruitment_watch.services.upkeep.retention import run_retention
+
+    run = run_retention(ctx.engine, ctx.config, now=ctx.now(), stopping=ctx.stopping)
+    if run.stopped:
+        raise JobInterrupted(run.summary())
+    return JobResult(run.summary())
 
 
-def ministry_report(_ctx: JobContext) -> JobResult:
-    """Slot for the monthly ministry report; the report itself is not built yet."""
-    return JobResult(
-        "not available: the ministry period report is not built yet (it comes with the reports work); "
-        "no report was generated for this period",
-        RunStatus.skipped,
-    )
+def ministry_report(ctx: JobContext) -> JobResult:
+    """Produce and store last month's ministry period report (rendered in a capped worker process)."""
+    from recruitment_watch.models import Report
+    from recruitment_watch.models.reports import ReportKind, ReportStatus
+    from recruitment_watch.reports import store
+    from recruitment_watch.reports.run import render_now
+
+    start, end = store.last_month(ctx.now().date())
+    asked = store.ReportRequest(ReportKind.ministry, period_start=start, period_end=end)
+    with unit_of_work(ctx.engine, writing=True) as session:
+        report_id = store.request_report(store.ministry_console(), asked, via="job", session=session).id
+    render_now(report_id, engine=ctx.engine, config=ctx.config)
+    with unit_of_work(ctx.engine) as session:
+        report = session.get(Report, report_id)
+        if report.status != ReportStatus.done.value:
+            raise RuntimeError(f"ministry report {report.public_id} for {start}–{end} failed: {report.error}")
+        return JobResult(f"ministry report {report.public_id} for {start}–{end}: {report.size_bytes} bytes, "
+                         f"sha256 {report.sha256}")  # fmt: skip
 
 
 JOBS: tuple[JobSpec, ...] = (

@@ -75,6 +75,8 @@ class Complaint(Timestamped, table=True):
     duplicate_of_id: int | None = Field(default=None, foreign_key="complaint.id")
     amount_recovered_minor: int | None = None
     amount_recovered_currency: str | None = Field(default=None, max_length=3)
+    # Set by the retention job when it removed the case's identifying text (summary, messages, notes, contact).
+    pseudonymised_at: datetime | None = None
 
 
 class ComplaintEvent(SQLModel, table=True):
@@ -114,6 +116,8 @@ class ComplaintAttachment(SQLModel, table=True):
     # An inspector's working file, never shown to the complainant or the NGO.
     internal: bool = False
     uploaded_at: datetime = Field(default_factory=utc_now)
+    # Set by the retention job when it deleted the file from the evidence store (the row stays for the statistics).
+    removed_at: datetime | None = None
 
 
 class ComplaintContact(SQLModel, table=True):

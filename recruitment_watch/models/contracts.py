@@ -54,6 +54,8 @@ class Contract(Timestamped, table=True):
         sa.Index("ix_contract_deployed_departure", "deployed", "departure_on", "agency_id"),
         # Covers the risk score's contracts recorded in its window, per agency (migration 0015).
         sa.Index("ix_contract_created_agency", "created_at", "agency_id"),
+        # One agency's contracts newest first (the agency 360° list) without sorting them all (migration 0022).
+        sa.Index("ix_contract_agency_created", "agency_id", "created_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

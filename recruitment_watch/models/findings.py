@@ -45,6 +45,13 @@ class Finding(SQLModel, table=True):
         one_of("subject_type", SubjectType),
         sa.Index("ix_finding_subject", "subject_type", "subject_id"),
         sa.Index("ix_finding_agency_status", "agency_id", "status"),
+        # The findings queue's keyset orders (newest first, within a status, a severity or an agency; due date): each
+        # page is an index range scan, whatever page it is (tests/services/casework/test_finding_queue.py EXPLAINs).
+        sa.Index("ix_finding_seen", "first_seen_at", "id"),
+        sa.Index("ix_finding_status_seen", "status", "first_seen_at", "id"),
+        sa.Index("ix_finding_severity_seen", "severity", "first_seen_at", "id"),
+        sa.Index("ix_finding_agency_seen", "agency_id", "first_seen_at", "id"),
+        sa.Index("ix_finding_due", "due_on", "id"),
         sa.CheckConstraint(
             "(status IN ('open', 'agency_responded')) = (open_key IS NOT NULL)", name="open_key_iff_open"
         ),
@@ -78,12 +85,32 @@ class Finding(SQLModel, table=True):
     verified_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     verified_at: datetime | None = None
     dismissed_reason: str | None = Field(default=None, max_length=1000)
+    dismissed_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # The ministry inspector working the finding (the queue's "assigned to" filter).
+    assigned_to_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     # A finding about a complaint stays with the ministry: the accused agency learns of it only when an inspector
     # puts it to the agency, and then reads only the inspector's words (never the complainant's identity or words).
     disclosed_at: datetime | None = None
     disclosed_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     disclosed_text: str | None = Field(default=None, max_length=2000)
     updated_at: datetime = Field(default_factory=utc_now, index=True, sa_column_kwargs={"onupdate": utc_now})
+
+
+class FindingAttachment(SQLModel, table=True):
+    """A file an agency sent with its response to a finding (in the evidence store, checked like complaint files)."""
+
+    __tablename__ = "finding_attachment"
+    __table_args__ = (*non_negative("size_bytes"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    finding_id: int = Field(foreign_key="finding.id", index=True, ondelete="CASCADE")
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    storage_key: str = Field(max_length=255, unique=True)
+    uploaded_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    uploaded_at: datetime = Field(default_factory=utc_now)
 
 
 class Decision(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""Operational records: generated reports, scheduled job runs, and the append-only audit trail."""
+"""Operational records: scheduled job runs, notifications and the append-only audit trail (reports: models.reports)."""
 
 from __future__ import annotations
 
@@ -10,23 +10,6 @@ from sqlmodel import Field, SQLModel
 
 from recruitment_watch.models.base import JSON_TYPE, one_of, utc_now
 from recruitment_watch.models.vocab import JobTrigger, NotificationKind, RunStatus
-
-
-class Report(SQLModel, table=True):
-    """A generated PDF report with its fingerprint and the token of its public verification page."""
-
-    __tablename__ = "report"
-
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=40, index=True)
-    parameters: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_TYPE)
-    language: str = Field(default="en", max_length=8)
-    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
-    generated_at: datetime = Field(default_factory=utc_now)
-    generated_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
-    sha256: str | None = Field(default=None, max_length=64)
-    storage_key: str | None = Field(default=None, max_length=255)
-    verification_token: str = Field(max_length=64, unique=True)
 
 
 class JobRun(SQLModel, table=True):
@@ -78,13 +61,20 @@ class Notification(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Who did what to which object, chained by hash so a deleted or edited event is detectable."""
+    """Who did what to which object, chained by hash so a deleted or edited event is detectable.
+
+    Append-only (on PostgreSQL a trigger refuses UPDATE and DELETE, migration 0020). The actor's ids are plain
+    numbers, not foreign keys: the trail outlives the users, keys and organisations it names.
+    """
 
     __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_object", "object_type", "object_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(default_factory=utc_now, index=True)
-    actor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    actor_user_id: int | None = None
+    actor_key_id: int | None = None
+    organisation_id: int | None = None
     actor_label: str = Field(max_length=200)
     action: str = Field(max_length=60, index=True)
     object_type: str = Field(max_length=40)

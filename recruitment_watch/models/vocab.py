@@ -279,6 +279,7 @@ class NotificationKind(StrEnum):
     licence_expiring = "licence_expiring"
     licence_expired = "licence_expired"
     risk_recommendation = "risk_recommendation"
+    change_request = "change_request"
 
 
 class ApiScope(StrEnum):

@@ -16,17 +16,23 @@ def init_app(app: Flask) -> None:
     from recruitment_watch.web import (
         account,
         admin,
+        agency_files,
+        agency_portal,
         auth,
         cases,
         complaints_public,
         dashboard,
+        findings,
         i18n,
+        imports,
         listing,
         login_manager,
         ngo_complaints,
         public,
+        reports,
         vocabulary,
         worker_pages,
+        workspace,
     )
 
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
@@ -40,7 +46,8 @@ def init_app(app: Flask) -> None:
     listing.init_app(app)
     vocabulary.init_app(app)
     pages = (public.bp, auth.bp, account.bp, dashboard.bp, complaints_public.bp, worker_pages.bp, ngo_complaints.bp,
-             cases.bp)  # fmt: skip
+             cases.bp, workspace.bp, agency_portal.bp, agency_files.bp, findings.bp, reports.bp,
+             imports.bp)  # fmt: skip
     for blueprint in (*pages, *admin.blueprints()):
         app.register_blueprint(blueprint)
     app.register_error_handler(CSRFError, _csrf_refused)

@@ -41,3 +41,24 @@ def test_the_ministry_ranks_agencies_and_an_agency_reads_only_its_own_score(app,
     only_ok = client.get("/api/v1/agencies/risk?band=suspension_review", headers=world.ministry.headers).get_json()
     assert all(item["band"] == "suspension_review" for item in only_ok["items"])
     assert _written(app) == before  # reading a score never records a decision or a recommendation
+
+
+
+def test_an_agency_reading_its_own_score_is_not_told_of_an_undisclosed_complaint_finding(app, client, world, records):
+    """The ministry's figure counts a complaint finding no inspector has disclosed; the agency's own read does not
+    (its weight alone would tell the agency that a worker complained)."""
+    from recruitment_watch.models import Finding
+    from recruitment_watch.services.oversight.finding_tally import recount
+
+    with unit_of_work(get_engine(app)) as session:
+        session.add(Finding(criterion_id="CMP-010", pack_id="complaint-sla", pack_version="1.1.0", pack_digest="x" * 64,
+                            subject_type="complaint", subject_id=records["complaint_id"],
+                            agency_id=world.agency_a.agency_id, severity="critical", message="Substantiated complaint",
+                            citation="ILO General Principles", open_key="CMP-010:complaint:test"))  # fmt: skip
+        session.flush()
+        recount(session, [world.agency_a.agency_id])
+    url = f"/api/v1/agencies/{world.agency_a.agency_id}/risk"
+    seen_by_ministry = client.get(url, headers=world.ministry.headers).get_json()
+    seen_by_agency = client.get(url, headers=world.agency_a.headers).get_json()
+    assert any("CMP-010" in line["explanation"] for line in seen_by_ministry["lines"])
+    assert not any("CMP-010" in line["explanation"] for line in seen_by_agency["lines"])

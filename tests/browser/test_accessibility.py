@@ -36,6 +36,14 @@ PAGES = (
     "/account",
     "/cases",
     "/cases/C-0000001",  # a demo complaint's case page
+    "/workspace",
+    "/contracts",
+    "/contracts/1",  # a demo contract: its versions, the diffs between them and the hash chain
+    "/agencies/1",  # a demo agency's 360° page with the decision form
+    "/findings",  # the findings queue: filters, bulk actions, keyset pager
+    "/findings/1",  # a demo finding: rule, evidence as a definition list, history, the inspector's action form
+    "/imports",  # CSV imports: every agency's imports and the documented column tables (the upload form is agencies')
+    "/reports",  # PDF reports: the form asking for one (kind, scope, period, language) and the reports made
 )
 
 
@@ -101,3 +109,31 @@ def test_page_is_accessible_fits_a_phone_and_stays_within_the_app(
     page.set_viewport_size(VIEWPORTS["phone"]["viewport"])
     overflow = overflow_width(page, "phone")
     assert not overflow, f"{path} in {language}: {overflow} px to scroll sideways at 360 px"
+
+
+AGENCY = "agency@demo.recruitment-watch.org"
+AGENCY_PAGES = ("/agency", "/agency/contracts/new")  # the agency's own portal: profile and score, the contract form
+
+
+@pytest.fixture(scope="module")
+def agency_tab(
+    browser: Browser, live_app: LiveApp, signed_in_state: Callable[[str], dict[str, Any]], language: str
+) -> Iterator[SharedPage]:
+    """A page of the demo agency's staff at desktop width, reading ``language`` (axe-core loaded as for the admin)."""
+    context = browser.new_context(storage_state=signed_in_state(AGENCY), **VIEWPORTS["desktop"])
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.add_init_script(path=str(AXE_JS))
+    opened = context.new_page()
+    opened.goto(live_app.at("/agency"))
+    choose_language(opened, language)
+    yield SharedPage(opened)
+    context.close()
+
+
+@pytest.mark.parametrize("path", AGENCY_PAGES)
+def test_agency_page_is_accessible_fits_a_phone_and_stays_within_the_app(
+    agency_tab: SharedPage, page_log: PageLog, live_app: LiveApp, language: str, path: str
+) -> None:
+    agency_tab.log = page_log
+    agency_tab.page.set_viewport_size(VIEWPORTS["desktop"]["viewport"])
+    test_page_is_accessible_fits_a_phone_and_stays_within_the_app(agency_tab.page, page_log, live_app, language, path)

@@ -20,6 +20,8 @@ def wipe(engine: Engine) -> None:
     from recruitment_watch.services.registry.public_grade import MEMORY
 
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # the audit trail's append-only trigger lets this wipe through
+            connection.exec_driver_sql("SET LOCAL rw.audit_maintenance = 'on'")
         for table in SQLModel.metadata.sorted_tables:
             for reference in table.foreign_key_constraints:
                 if reference.use_alter:

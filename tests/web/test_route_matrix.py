@@ -14,7 +14,16 @@ import pytest
 from sqlalchemy import func, select
 
 from recruitment_watch.db import get_engine, unit_of_work
-from recruitment_watch.models import ApiKey, Complaint, ComplaintAttachment, Finding, User, UserSession
+from recruitment_watch.models import (
+    ApiKey,
+    Complaint,
+    ComplaintAttachment,
+    CsvImport,
+    Finding,
+    FindingAttachment,
+    User,
+    UserSession,
+)
 from recruitment_watch.services.casework.evidence import CleanFile
 from recruitment_watch.web.access import PUBLIC
 from recruitment_watch.web.evidence_files import evidence_store
@@ -26,8 +35,19 @@ FRAMEWORK = {"static", "openapi.spec"}
 # Pages with nothing to show unless a step just made it (the recovery codes, once after enrolment): 404 otherwise.
 SHOWN_ONCE = {"auth.recovery_codes"}
 # Routes naming one organisation's own record: its owner opens it, everyone else of the role gets 404.
-OWNED_BY = {"account.end_session": "agency_a", "ngo_complaints.case": "ngo_a"}
+OWNED_BY = {"account.end_session": "agency_a", "ngo_complaints.case": "ngo_a", "findings.finding": "agency_a",
+            "findings.download": "agency_a", "findings.respond": "agency_a", "agency_files.contract": "agency_a",
+            "reports.show": "agency_a", "reports.download": "agency_a", "imports.result": "agency_a",
+            "imports.errors_csv": "agency_a"}
+# Owned routes the ministry also opens (it reads every organisation's records).
+STAFF_ALSO = {"findings.finding", "findings.download", "agency_files.contract", "reports.show", "reports.download",
+              "imports.result", "imports.errors_csv"}
 ROLES = ("anonymous", "agency_a", "agency_b", "ngo_a", "ngo_b", "inspector", "admin")
+
+
+def _owns(endpoint: str, role: str) -> bool:
+    """Whether ``role`` may open ``endpoint`` with the matrix's records: its owner, or the ministry if it reads all."""
+    return OWNED_BY.get(endpoint, role) == role or (endpoint in STAFF_ALSO and role in ("inspector", "admin"))
 
 
 def _web_rules(app):
@@ -57,7 +77,8 @@ def test_the_public_web_routes_are_exactly_these(app):
     assert {rule for rule in public if rule.startswith("/complaints")} == {
         "/complaints/new", "/complaints/status", "/complaints/status/reply"}  # fmt: skip
     others = [rule for rule in public if not rule.startswith(("/complaints", "/verify", "/rights"))]
-    assert others == ["/", "/healthz", "/invitation/<token>", "/language", "/login", "/login/code", "/login/enrol"]
+    assert others == ["/", "/healthz", "/invitation/<token>", "/language", "/login", "/login/code", "/login/enrol",
+                      "/reports/verify/<token>"]
 
 
 def _clients(app, people):
@@ -85,11 +106,41 @@ def foreign(app, people, records):  # noqa: F811
         session.add(attachment)
         session.flush()
         attachment_id = attachment.id
+        with app.app_context():  # a file of agency A's response to its finding
+            response_file = evidence_store().write(CleanFile("refund.pdf", "application/pdf", b"%PDF-1.4 refund"))
+        finding_file = FindingAttachment(finding_id=records["finding_id"], **vars(response_file))
+        session.add(finding_file)
+        session.flush()
+        file_id = finding_file.id
+        upload = CsvImport(kind="contracts", agency_id=records["agency_id"], file_name="a.csv", file_sha256="0" * 64,
+                           size_bytes=1, mode="keep_good", status="done")  # agency A's CSV import
+        session.add(upload)
+        session.flush()
+        import_id = upload.id
+        public_id = _stored_report(app, session, people.agency_a.id)
     return {
         "user_id": people.agency_a.id, "session_id": session_id, "prefix": key.prefix,
         "pack_id": "ilo-fair-recruitment", "state": "off", "action": "disable", "token": "not-a-token",
         "reference": reference, "attachment_id": attachment_id, "origin": "NP", "destination": "QA",
+        "finding_id": records["finding_id"], "file_id": file_id,
+        "contract_id": records["contract_id"], "agency_id": records["agency_id"], "public_id": public_id,
+        "import_id": import_id,
     }  # fmt: skip
+
+
+def _stored_report(app, session, user_id: int) -> str:
+    """A finished report agency A asked for about itself (its file written as the worker would leave it)."""
+    from recruitment_watch.models.reports import ReportKind
+    from recruitment_watch.reports import store
+    from recruitment_watch.services.access.actor import actor_for_user
+
+    asked = store.ReportRequest(ReportKind.agency, licence_no="NP-LIC-0001")
+    report = store.request_report(actor_for_user(user_id, session=session), asked, via="web", session=session)
+    pdf = b"%PDF-1.7 agency A report"
+    store.file_path(app.instance_path, report).parent.mkdir(parents=True, exist_ok=True)
+    store.file_path(app.instance_path, report).write_bytes(pdf)
+    store.mark_done(report, pdf, data_ms=1, render_ms=1, session=session)
+    return report.public_id
 
 
 def test_every_page_answers_each_role_without_a_leak(app, people, foreign, records):  # noqa: F811
@@ -110,7 +161,7 @@ def test_every_page_answers_each_role_without_a_leak(app, people, foreign, recor
                 assert answer.status_code in (200, 302, 404), (role, url)
             elif role == "anonymous":
                 assert answer.status_code == 302 and answer.headers["Location"].startswith("/login"), url
-            elif people.all()[role].role.value in view.access and OWNED_BY.get(rule.endpoint, role) == role:
+            elif people.all()[role].role.value in view.access and _owns(rule.endpoint, role):
                 expected = 404 if rule.endpoint in SHOWN_ONCE else 200
                 assert answer.status_code == expected, (role, url, answer.status_code)
             else:
@@ -136,7 +187,7 @@ def test_every_form_refuses_roles_it_is_not_for_and_changes_nothing(app, people,
                 assert answer.status_code == 302 and answer.headers["Location"].startswith("/login"), url
             else:
                 barred = people.all()[role].role.value not in view.access
-                someone_elses = OWNED_BY.get(rule.endpoint, role) != role  # only their own
+                someone_elses = not _owns(rule.endpoint, role)  # only their own
                 if barred or someone_elses:
                     assert client.post(url, data=data).status_code == 404, (role, url)
     with unit_of_work(get_engine(app)) as session:

@@ -33,6 +33,8 @@ from recruitment_watch.services.sweeps.lock import exclusive_sweep
 from recruitment_watch.services.sweeps.recording import Tally
 from recruitment_watch.services.sweeps.scope import ALWAYS_WHOLE
 from recruitment_watch.services.sweeps.strategies import strategy_named
+from recruitment_watch.services.trust.capture import summarised
+from recruitment_watch.services.trust.summaries import record_summary
 
 # PostgreSQL: a sweep recording at least this many new findings refreshes the finding table's statistics (the
 # planner would otherwise keep planning the next sweeps' per-subject lookups for a table it thinks is small).
@@ -132,6 +134,7 @@ def _locked_sweep(
     run, last = _open_run(engine, packs, full=full, trigger=trigger, now=now)
     try:
         with unit_of_work(engine, writing=True) as session:
+            summarised(session, "sweep")  # millions of finding rows: one audit event for the run (_finish_run)
             tally = _judge_everything(session, strategy, run, packs, last, now)
             recount_changed(session, since=now)  # the dashboards' counts of the agencies this run wrote to
             _finish_run(session, run, tally, strategy, now=now, started=started)
@@ -214,6 +217,8 @@ def _finish_run(
     run.finished_at = utc_now()
     run.duration_ms = int((time.perf_counter() - started) * 1000)
     session.add(run)
+    record_summary(session, action="sweep", object_type="check_run", object_id=run.id,
+                   detail={"mode": run.mode, "trigger": run.trigger, **run.counts})  # fmt: skip
 
 
 def _record_failure(engine: Engine, run_id: int, exc: BaseException, *, started: float) -> None:

@@ -1,0 +1,348 @@
+"""CSV rows to the API's input models, checked a chunk at a time, and the good rows stored in batches.
+
+Every row becomes the payload the API would receive and is validated by the same input models (``WorkerInput``,
+``ContractInput`` — which ``prepare_agency_contract`` validates — and ``ApiFeePaymentInput``); an error names the
+row's line and the CSV column. What the models cannot know — does the employer exist, is the job order or the
+worker this agency's, is the reference taken — is looked up once per chunk with the same answers ``store_contract``
+gives one by one (at 100,000 rows a query per row would take minutes). Payments are stored by the API's own
+``record_agency_payment`` inside ``submit_bulk``, exactly as ``POST /fee-payments/bulk`` stores them.
+
+A row already stored is skipped, not stored twice: a contract by its reference (the API's natural key), a payment
+by the digest of its checked content (``csv_import_row``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import insert, select
+from sqlmodel import Session
+
+from recruitment_watch.models import (
+    Agency,
+    Contract,
+    ContractVersion,
+    CsvImportRow,
+    Employer,
+    JobOrder,
+    Worker,
+    WorkerIdentity,
+)
+from recruitment_watch.models.base import pack_list, utc_now
+from recruitment_watch.schemas.common import MAX_ID
+from recruitment_watch.schemas.contracts import ContractInput, WorkerInput
+from recruitment_watch.services.access.actor import Actor
+from recruitment_watch.services.contracts.csv_columns import CellError, Column, columns_of, read_cell
+from recruitment_watch.services.contracts.csv_reading import CsvRow
+from recruitment_watch.services.contracts.intake import version_row
+from recruitment_watch.services.contracts.submissions import ApiFeePaymentInput, record_agency_payment, submit_bulk
+from recruitment_watch.services.errors import NotFound
+
+_IDENTITY_FIELDS = tuple(name for name in WorkerIdentity.model_fields if name in WorkerInput.model_fields)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why a row was rejected: its line (the header is line 1), the CSV column (None: the row as a whole), why."""
+
+    line: int
+    field: str | None
+    reason: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"line": self.line, "field": self.field, "reason": self.reason}
+
+
+@dataclass
+class Checked:
+    """A chunk's verdict: rows ready to store, rejected rows' errors, rows already stored (skipped)."""
+
+    good: list[Any] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    duplicates: int = 0
+
+
+def _put(payload: dict[str, Any], parts: tuple[str | int, ...], value: Any) -> None:
+    """Set ``("versions", 0, "kind")``-style ``parts`` in a nested payload."""
+    target: Any = payload
+    for part, following in zip(parts, parts[1:], strict=False):
+        if isinstance(part, int):
+            while len(target) <= part:
+                target.append({})
+            target = target[part]
+        else:
+            target = target.get(part) or target.setdefault(part, [] if isinstance(following, int) else {})
+    target[parts[-1]] = value
+
+
+def payload_of(row: CsvRow, columns: Sequence[Column]) -> tuple[dict[str, Any], list[RowError]]:
+    """The API payload a row stands for, and the cells that could not be read (left out of the payload)."""
+    payload: dict[str, Any] = {}
+    errors = []
+    if row.extra:
+        errors.append(RowError(row.line, None, f"has {row.extra} more cells than the header has columns"))
+    cells = row.cells
+    for column in columns:
+        cell = cells.get(column.name)
+        if not cell or not cell.strip():
+            continue
+        try:
+            value = read_cell(column, cell)
+        except CellError as exc:
+            errors.append(RowError(row.line, column.name, str(exc)))
+            continue
+        for parts in column.parts:
+            if len(parts) == 1:  # most cells: a top-level field, at 100,000 rows the generic walk costs seconds
+                payload[parts[0]] = value
+            elif len(parts) == 2 and parts[0] in payload:
+                payload[parts[0]][parts[1]] = value
+            else:
+                _put(payload, parts, value)
+    return payload, errors
+
+
+class _Rows:
+    """What both kinds share: the columns, the agency, field names for errors, validation through a model."""
+
+    kind = ""
+
+    def __init__(self, actor: Actor, *, session: Session) -> None:
+        if actor.agency_id is None or session.get(Agency, actor.agency_id) is None:
+            raise NotFound("this organisation has no registered agency; ask the ministry to link it")
+        self.actor, self.agency_id, self.session = actor, actor.agency_id, session
+        self.columns = columns_of(self.kind)
+        self.by_path = {path: column.name for column in self.columns for path in column.paths}
+
+    def column_for(self, location: Sequence[Any], prefix: str = "") -> str | None:
+        """The CSV column a model error's location points at (None: the row as a whole)."""
+        parts = [str(part) for part in location]
+        while parts:
+            name = self.by_path.get(prefix + ".".join(parts))
+            if name:
+                return name
+            parts.pop()
+        return None
+
+    def validated(self, model: type[BaseModel], data: dict[str, Any], line: int, errors: list[RowError],
+                  prefix: str = "") -> Any:  # fmt: skip
+        """``model`` validated from ``data``, or None with its errors added (not for columns already in error)."""
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            unreadable = {error.field for error in errors}
+            for problem in exc.errors():
+                column = self.column_for(problem["loc"], prefix)
+                if column not in unreadable or column is None:
+                    errors.append(RowError(line, column, problem["msg"]))
+            return None
+
+
+def _worker_columns(worker: WorkerInput) -> dict[str, Any]:
+    """The ``worker`` row ``unsaved_worker`` makes, as plain columns: validating 100,000 table models again would
+    double the import's time, and the input is validated already (a test holds the two to the same columns)."""
+    facts = worker.model_dump(exclude=set(_IDENTITY_FIELDS))
+    return facts | {"languages": pack_list(worker.languages)}
+
+
+@dataclass
+class ContractRow:
+    """A checked contract row, as the columns it will be stored with (ids filled in when stored)."""
+
+    line: int
+    worker_reference: str
+    worker_id: int | None  # the agency's existing worker; None: registered by this file
+    new_worker: dict[str, Any] | None  # the worker's columns, on the row that registers it
+    identity: dict[str, Any] | None
+    contract: dict[str, Any]
+    version: dict[str, Any]
+
+
+class ContractRows(_Rows):
+    """Contract rows: one contract, its worker (inline, or the agency's own by reference) and its first version."""
+
+    kind = "contracts"
+
+    def __init__(self, actor: Actor, *, session: Session) -> None:
+        super().__init__(actor, session=session)
+        self.lines: dict[str, int] = {}  # contract reference → the line that first gave it
+        self.new_workers: set[str] = set()  # references of the workers this file registers
+        self.worker_ids: dict[str, int] = {}  # worker reference → id, once registered
+
+    def _row(self, row: CsvRow, errors: list[RowError]) -> tuple[WorkerInput, ContractInput, int] | None:
+        payload, row_errors = payload_of(row, self.columns)
+        worker = self.validated(WorkerInput, payload.pop("worker", {}), row.line, row_errors, prefix="worker.")
+        payload |= {"agency_id": self.agency_id, "worker_id": MAX_ID}  # the worker's id is known when stored
+        contract = self.validated(ContractInput, payload, row.line, row_errors)
+        errors.extend(row_errors)
+        if row_errors or worker is None or contract is None:
+            return None
+        earlier = self.lines.get(contract.reference)
+        if earlier is not None:
+            errors.append(RowError(row.line, "reference", f"the same reference is on line {earlier} of this file"))
+            return None
+        return worker, contract, row.line
+
+    def check(self, rows: Sequence[CsvRow]) -> Checked:
+        """Validate a chunk of rows and look up what they refer to (a few queries for the whole chunk)."""
+        checked = Checked()
+        candidates = [item for row in rows if (item := self._row(row, checked.errors)) is not None]
+        if not candidates:
+            return checked
+        taken = dict(self.session.execute(select(Contract.reference, Contract.agency_id).where(
+            Contract.reference.in_({contract.reference for _, contract, _ in candidates}))).all())  # fmt: skip
+        employers = dict(self.session.execute(select(Employer.id, Employer.name).where(
+            Employer.id.in_({contract.employer_id for _, contract, _ in candidates}))).all())  # fmt: skip
+        wanted_orders = {contract.job_order_id for _, contract, _ in candidates} - {None}
+        orders = set(self.session.scalars(select(JobOrder.id).where(JobOrder.id.in_(wanted_orders),
+                                                                    JobOrder.agency_id == self.agency_id)))  # fmt: skip
+        workers = self._known_workers({worker.reference for worker, _, _ in candidates} - self.new_workers)
+        for worker, contract, line in candidates:
+            owner = taken.get(contract.reference)
+            if owner == self.agency_id:
+                checked.duplicates += 1
+                continue
+            errors = []
+            if owner is not None:
+                errors.append(RowError(line, "reference", f"contract {contract.reference} already exists"))
+            if contract.employer_id not in employers:
+                errors.append(RowError(line, "employer_id", f"employer {contract.employer_id} does not exist"))
+            if contract.job_order_id is not None and contract.job_order_id not in orders:
+                errors.append(RowError(line, "job_order_id", f"job order {contract.job_order_id} does not exist"))
+            known = workers.get(worker.reference, 0)
+            if known is None:
+                errors.append(RowError(line, "worker_reference",
+                                       f"worker reference {worker.reference} is already in use"))  # fmt: skip
+            checked.errors += errors
+            if not errors:
+                self.lines[contract.reference] = line
+                checked.good.append(self._prepared(line, worker, contract, known or None, employers))
+        return checked
+
+    def _prepared(self, line: int, worker: WorkerInput, contract: ContractInput, worker_id: int | None,
+                  employers: dict[int, str]) -> ContractRow:  # fmt: skip
+        registers = worker_id is None and worker.reference not in self.new_workers
+        if registers:
+            self.new_workers.add(worker.reference)
+        terms = contract.versions[0]
+        return ContractRow(
+            line, worker.reference, worker_id,
+            _worker_columns(worker) if registers else None,
+            worker.model_dump(include=set(_IDENTITY_FIELDS)) if registers else None,
+            contract.model_dump(exclude={"versions", "fee_payments", "worker_id"}),
+            version_row(SimpleNamespace(id=None, agency_id=self.agency_id), 1, terms, employers[terms.employer_id],
+                        None),
+        )  # fmt: skip
+
+    def _known_workers(self, references: set[str]) -> dict[str, int | None]:
+        """Workers already registered under these references: their id when they are on a contract of this agency,
+        None when they are someone else's (``_known_worker`` in the API refuses those)."""
+        if not references:
+            return {}
+        found = dict(self.session.execute(select(Worker.reference, Worker.id).where(
+            Worker.reference.in_(references))).all())  # fmt: skip
+        ours = set(self.session.scalars(select(Contract.worker_id).where(
+            Contract.agency_id == self.agency_id, Contract.worker_id.in_(set(found.values())))))  # fmt: skip
+        return {reference: worker_id if worker_id in ours else None for reference, worker_id in found.items()}
+
+    def store(self, rows: Sequence[ContractRow]) -> tuple[int, list[RowError]]:
+        """Insert checked rows: new workers (and their identities), contracts, first versions — one batch each.
+        A reference another request stored meanwhile fails the UNIQUE constraint, and with it the transaction."""
+        if not rows:
+            return 0, []
+        now = utc_now()
+        stamps = {"created_at": now, "updated_at": now}
+        # Plain executemany, then the ids by the unique references: RETURNING in parameter order makes SQLite insert
+        # one row per statement.
+        new = [item for item in rows if item.new_worker is not None]
+        if new:
+            self.session.execute(insert(Worker), [item.new_worker | stamps for item in new])
+            self.worker_ids.update(self.session.execute(select(Worker.reference, Worker.id).where(
+                Worker.reference.in_([item.worker_reference for item in new]))).all())  # fmt: skip
+            identities = [item.identity | {"worker_id": self.worker_ids[item.worker_reference]} for item in new]
+            self.session.execute(insert(WorkerIdentity), identities)
+        contracts = [item.contract | stamps | {"worker_id": item.worker_id or self.worker_ids[item.worker_reference]}
+                     for item in rows]  # fmt: skip
+        self.session.execute(insert(Contract), contracts)
+        ids = dict(self.session.execute(select(Contract.reference, Contract.id).where(
+            Contract.reference.in_([contract["reference"] for contract in contracts]))).all())  # fmt: skip
+        versions = [item.version | {"contract_id": ids[item.contract["reference"]]} for item in rows]
+        self.session.execute(insert(ContractVersion), versions)
+        return len(rows), []
+
+
+@dataclass
+class PaymentRow:
+    line: int
+    payment: Any  # ApiFeePaymentInput
+    digest: str
+
+
+class PaymentRows(_Rows):
+    """Fee payment rows, each on one of the agency's contracts named by its reference."""
+
+    kind = "payments"
+
+    def __init__(self, actor: Actor, *, session: Session, import_id: int | None = None) -> None:
+        super().__init__(actor, session=session)
+        self.import_id = import_id
+        self.digests: set[str] = set()
+
+    def digest(self, payment: Any) -> str:
+        """The identity of a payment: its checked content within the agency (key order and spelling normalised)."""
+        content = {**payment.model_dump(mode="json"), "agency_id": self.agency_id}
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+    def check(self, rows: Sequence[CsvRow]) -> Checked:
+        checked = Checked()
+        parsed = [(row, *payload_of(row, self.columns)) for row in rows]
+        wanted = {payload.get("contract_reference") for _, payload, _ in parsed} - {None}
+        contracts = {reference: (contract_id, worker_id) for reference, contract_id, worker_id in self.session.execute(
+            select(Contract.reference, Contract.id, Contract.worker_id).where(
+                Contract.agency_id == self.agency_id, Contract.reference.in_(wanted)))}  # fmt: skip
+        candidates = []
+        for row, payload, errors in parsed:
+            reference = payload.pop("contract_reference", None)
+            contract_id, worker_id = contracts.get(reference, (MAX_ID, MAX_ID))
+            if reference is not None and reference not in contracts:
+                errors.append(RowError(row.line, "contract_reference", f"contract {reference} does not exist"))
+            payload |= {"contract_id": contract_id, "worker_id": worker_id}
+            payment = self.validated(ApiFeePaymentInput, payload, row.line, errors)
+            checked.errors.extend(errors)
+            if payment is not None and not errors:
+                candidates.append(PaymentRow(row.line, payment, self.digest(payment)))
+        stored = set(self.session.scalars(select(CsvImportRow.row_sha256).where(
+            CsvImportRow.agency_id == self.agency_id,
+            CsvImportRow.row_sha256.in_({item.digest for item in candidates})))) if candidates else set()  # fmt: skip
+        for item in candidates:
+            if item.digest in stored or item.digest in self.digests:
+                checked.duplicates += 1
+                continue
+            self.digests.add(item.digest)
+            checked.good.append(item)
+        return checked
+
+    def store(self, rows: Sequence[PaymentRow]) -> tuple[int, list[RowError]]:
+        """Store each payment through the API's service (a SAVEPOINT each); returns the count and the refusals."""
+        if not rows:
+            return 0, []
+        outcomes = submit_bulk(
+            rows, lambda item: record_agency_payment(self.actor, item.payment, session=self.session),
+            session=self.session,
+        )  # fmt: skip
+        identities, errors = [], []
+        for outcome, item in zip(outcomes, rows, strict=True):
+            if outcome.accepted is None:
+                errors.extend(RowError(item.line, self.column_for(error.field.split(".")) if error.field else None,
+                                       error.message) for error in outcome.errors)  # fmt: skip
+            else:
+                identities.append({"import_id": self.import_id, "agency_id": self.agency_id,
+                                   "row_sha256": item.digest, "fee_payment_id": outcome.accepted.id})  # fmt: skip
+        if identities:
+            self.session.scalars(insert(CsvImportRow).returning(CsvImportRow.id), identities).all()
+        return len(identities), errors

@@ -1,0 +1,226 @@
+"""The inspectors' workspace: ministry-wide figures for deciding where to look next, each an aggregate computed in
+the database (never rows counted in Python): open findings by severity and by criterion, agencies by risk,
+contracts by corridor and sector, fees workers paid by ILO cost category, complaints by month and SLA state.
+
+Findings are read from the finding tally (millions of findings at a million contracts), contracts and fees from the
+contract and fee tallies (kept by database triggers on every write, migration 0022: a million contracts become a few
+hundred counts, always current), risk from the same ranking the API serves (computed afresh: its inputs are tallies
+too), SLA states from the complaint queue's own SQL conditions, fee categories from the ledger's
+vocabulary, so every figure here agrees with the page it links to. Plain data out: the web page and a PDF report
+render the same ``Workspace``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import Date, and_, case, cast, func, literal, select
+from sqlmodel import Session
+
+from recruitment_watch.checks.risk import RiskWeights
+from recruitment_watch.models import Complaint, ContractTally, FeeTally, FindingTally
+from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, FeeCategory, Severity
+from recruitment_watch.services.access.actor import Actor
+from recruitment_watch.services.casework.case_queue import SlaState, sla_condition
+from recruitment_watch.services.criteria.fee_totals import NOT_RECRUITMENT_COST
+from recruitment_watch.services.errors import N_, Forbidden
+from recruitment_watch.services.oversight.finding_tally import open_by_severity
+from recruitment_watch.services.oversight.risk import rank_agencies
+
+TOP_CRITERIA = 15
+TOP_AGENCIES = 10
+COMPLAINT_MONTHS = 12
+SEVERITIES = tuple(level.value for level in reversed(Severity))  # most severe first, as the dashboards list them
+BANDS = ("suspension_review", "watchlist", "ok")  # checks.risk.Band, most urgent first
+CLOSED = "closed"  # a complaint no longer open: no SLA state (case_queue.sla_state_of)
+COMPLAINT_STATES = (*(state.value for state in (SlaState.overdue, SlaState.due_soon, SlaState.on_track)), CLOSED)
+
+
+@dataclass(frozen=True)
+class CriterionFindings:
+    """Open findings of one criterion, one count per ``SEVERITIES`` entry."""
+
+    criterion_id: str
+    by_severity: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_severity)
+
+
+@dataclass(frozen=True)
+class RiskyAgency:
+    agency_id: int
+    name: str
+    points: float
+    band: str
+    contracts: int
+
+
+@dataclass(frozen=True)
+class CorridorContracts:
+    """Contracts of one corridor (origin → destination), one count per sector of ``Workspace.sectors``."""
+
+    origin: str
+    destination: str
+    by_sector: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_sector)
+
+
+@dataclass(frozen=True)
+class CategoryFees:
+    """What workers paid in one ILO cost category: payments and their sum in US cents (at the payment date's rate).
+    ``recruitment_cost``: whether the category counts towards the recruitment-cost caps (official government fees
+    do not)."""
+
+    category: str
+    payments: int
+    usd_minor: int
+    recruitment_cost: bool
+
+
+@dataclass(frozen=True)
+class MonthComplaints:
+    """Complaints received in one month, one count per ``COMPLAINT_STATES`` entry (their state now)."""
+
+    month: date
+    by_state: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_state)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    findings_by_severity: list[tuple[str, int]]
+    findings_by_criterion: list[CriterionFindings]
+    riskiest: list[RiskyAgency]
+    agencies_by_band: list[tuple[str, int]]
+    sectors: list[str]
+    corridors: list[CorridorContracts]
+    fees: list[CategoryFees]
+    complaints: list[MonthComplaints]
+    severities: tuple[str, ...] = SEVERITIES
+    complaint_states: tuple[str, ...] = COMPLAINT_STATES
+
+
+def workspace_for(actor: Actor, *, session: Session, now: datetime, weights: RiskWeights | None = None) -> Workspace:
+    """Every workspace figure at ``now``; only ministry actors (inspectors, admins) see the whole ministry's."""
+    if not actor.sees_everything:
+        raise Forbidden(N_("The workspace shows the whole ministry's figures: inspectors and administrators only."))
+    ranked = rank_agencies(session=session, on=now.date(), weights=weights)
+    sectors, corridors = contracts_by_corridor(session=session)
+    return Workspace(
+        findings_by_severity=open_by_severity(actor, session=session),
+        findings_by_criterion=open_findings_by_criterion(session=session),
+        riskiest=[
+            RiskyAgency(risk.agency_id, risk.agency_name, risk.score.points, risk.score.band, risk.score.contracts)
+            for risk in ranked[:TOP_AGENCIES]
+        ],  # fmt: skip
+        agencies_by_band=[(band, sum(1 for risk in ranked if risk.score.band == band)) for band in BANDS],
+        sectors=sectors,
+        corridors=corridors,
+        fees=fees_by_category(session=session),
+        complaints=complaints_by_month(session=session, now=now),
+    )
+
+
+def open_findings_by_criterion(*, session: Session, limit: int = TOP_CRITERIA) -> list[CriterionFindings]:
+    """The ``limit`` criteria with the most open findings, each split by severity (from the finding tally)."""
+    is_open = FindingTally.status.in_([status.value for status in OPEN_FINDING_STATUSES])
+    top = (
+        select(FindingTally.criterion_id, func.sum(FindingTally.findings).label("total"))
+        .where(is_open, FindingTally.criterion_id.is_not(None))
+        .group_by(FindingTally.criterion_id)
+        .having(func.sum(FindingTally.findings) > 0)
+        .order_by(func.sum(FindingTally.findings).desc(), FindingTally.criterion_id)
+        .limit(limit)
+        .subquery()
+    )
+    rows = session.execute(
+        select(top.c.criterion_id, FindingTally.severity, func.sum(FindingTally.findings))
+        .join(FindingTally, and_(FindingTally.criterion_id == top.c.criterion_id, is_open))
+        .group_by(top.c.criterion_id, top.c.total, FindingTally.severity)
+        .order_by(top.c.total.desc(), top.c.criterion_id)
+    ).all()
+    counts: dict[str, dict[str, int]] = {}
+    for criterion_id, severity, findings in rows:
+        counts.setdefault(criterion_id, {})[severity] = int(findings or 0)
+    return [CriterionFindings(criterion_id, tuple(by.get(level, 0) for level in SEVERITIES))
+            for criterion_id, by in counts.items()]  # fmt: skip
+
+
+def contracts_by_corridor(*, session: Session) -> tuple[list[str], list[CorridorContracts]]:
+    """Sectors (most contracts first) and contracts per corridor and sector (busiest corridor first), from the
+    contract tally (a count per agency, corridor, sector and deployment: hundreds of rows, not every contract)."""
+    keys = (ContractTally.sector, ContractTally.origin_country, ContractTally.destination_country)
+    cells = session.execute(
+        select(*keys, func.sum(ContractTally.contracts)).group_by(*keys).having(func.sum(ContractTally.contracts) > 0)
+    ).all()
+    sector_totals: dict[str, int] = {}
+    corridor_cells: dict[tuple[str, str], dict[str, int]] = {}
+    for sector, origin, destination, contracts in cells:
+        contracts = int(contracts)
+        sector_totals[sector] = sector_totals.get(sector, 0) + contracts
+        corridor_cells.setdefault((origin, destination), {})[sector] = contracts
+    sectors = sorted(sector_totals, key=lambda sector: (-sector_totals[sector], sector))
+    corridors = [CorridorContracts(origin, destination, tuple(by.get(sector, 0) for sector in sectors))
+                 for (origin, destination), by in corridor_cells.items()]  # fmt: skip
+    corridors.sort(key=lambda row: (-row.total, row.origin, row.destination))
+    return sectors, corridors
+
+
+def fees_by_category(*, session: Session) -> list[CategoryFees]:
+    """Payments and their US-dollar sum per ILO cost category, every category listed (zero when nothing was paid),
+    from the fee tally."""
+    found = {
+        category: (int(payments or 0), int(usd or 0))
+        for category, payments, usd in session.execute(
+            select(FeeTally.category, func.sum(FeeTally.payments), func.sum(FeeTally.usd_minor)).group_by(
+                FeeTally.category
+            )
+        ).all()
+    }
+    return [CategoryFees(category.value, *found.get(category.value, (0, 0)),
+                         recruitment_cost=category.value not in NOT_RECRUITMENT_COST)
+            for category in FeeCategory]  # fmt: skip
+
+
+def complaints_by_month(*, session: Session, now: datetime, months: int = COMPLAINT_MONTHS) -> list[MonthComplaints]:
+    """Complaints received in each of the last ``months`` calendar months (this one included), by SLA state now."""
+    first = _months_back(now.date(), months - 1)
+    state = case(
+        *((sla_condition(SlaState(name), now), literal(name)) for name in COMPLAINT_STATES if name != CLOSED),
+        else_=literal(CLOSED),
+    )
+    month = _month_of(session, Complaint.received_at)
+    rows = session.execute(
+        select(month.label("month"), state.label("state"), func.count())
+        .where(Complaint.received_at >= datetime.combine(first, time(), now.tzinfo))
+        .group_by(month, state)
+    ).all()
+    counts: dict[date, dict[str, int]] = {}
+    for seen, name, complaints in rows:
+        seen = seen if isinstance(seen, date) else date.fromisoformat(seen)
+        counts.setdefault(seen, {})[name] = complaints
+    every = [_months_back(now.date(), back) for back in range(months - 1, -1, -1)]
+    return [MonthComplaints(start, tuple(counts.get(start, {}).get(name, 0) for name in COMPLAINT_STATES))
+            for start in every]  # fmt: skip
+
+
+def _month_of(session: Session, column):
+    """SQL for the first day of ``column``'s month (UTC), a date on PostgreSQL and 'YYYY-MM-01' text on SQLite."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.strftime("%Y-%m-01", column)
+    return cast(func.date_trunc("month", func.timezone("UTC", column)), Date)
+
+
+def _months_back(day: date, back: int) -> date:
+    """The first day of the month ``back`` months before ``day``'s."""
+    index = day.year * 12 + day.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
