@@ -40,6 +40,7 @@ from recruitment_watch.models.vocab import (
 from recruitment_watch.services.errors import FieldError
 from recruitment_watch.web.complaint_forms import DESTINATIONS, ORIGINS, country_choices
 from recruitment_watch.web.forms import choices
+from recruitment_watch.web.vocabulary import TERMS
 
 FEE_ROWS = 3  # enough for a first submission; more payments go through the API or the CSV upload
 CURRENCIES = sorted(money.SUPPORTED_CURRENCIES)
@@ -57,7 +58,9 @@ FEE_FIELD = {"amount_minor": "amount", "": "amount"}
 
 
 def _values(enum, labels: dict | None = None, *, empty=None) -> list:
-    pairs = [(member.value, (labels or {}).get(member.value, member.value.replace("_", " "))) for member in enum]
+    """Choices of ``enum``: its codes, labelled in the reader's language (``labels``, else the shared vocabulary)."""
+    pairs = [(member.value, (labels or {}).get(member.value) or TERMS.get(member.value)
+              or member.value.replace("_", " ")) for member in enum]  # fmt: skip
     return choices(([("", empty)] if empty is not None else []) + pairs)
 
 

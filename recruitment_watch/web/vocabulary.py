@@ -43,6 +43,13 @@ TERMS = {
     "role_changed": _l("role changed"),
     "key_revoked": _l("API key revoked"), "pack_switched": _l("criteria pack switched"),
     "success": _l("success"), "failure": _l("failure"),
+    # contract and fee fields (the agency's contract form, contract pages)
+    "female": _l("female"), "male": _l("male"), "other": _l("other"), "undisclosed": _l("not stated"),
+    "worker": _l("worker"), "employer": _l("employer"), "shared": _l("shared"), "sub_agent": _l("sub-agent"),
+    "government": _l("government"), "medical_centre": _l("medical centre"), "training_centre": _l("training centre"),
+    "lender": _l("lender"), "cash": _l("cash"), "bank": _l("bank transfer"), "digital": _l("digital payment"),
+    "wage_deduction": _l("deducted from wages"), "month": _l("month"), "week": _l("week"), "day": _l("day"),
+    "hour": _l("hour"),
 }  # fmt: skip
 
 SERVICE_MESSAGES = (
