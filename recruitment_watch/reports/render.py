@@ -92,7 +92,8 @@ def footer_css(stamp: Stamp) -> Markup:
     parts = _("page %(page)s of %(pages)s", page="\x00", pages="\x01")
     before, _sep, rest = parts.partition("\x00")
     middle, _sep, after = rest.partition("\x01")
-    lead = f"{stamp.public_id} · {_('generated')} {generated} · "
+    generated_word = _("generated")  # outside the f-string, where the message extractor finds it
+    lead = f"{stamp.public_id} · {generated_word} {generated} · "
     content = f"{css_string(lead + before)} counter(page) {css_string(middle)} counter(pages) {css_string(after)}"
     return Markup(f"@page {{ @bottom-center {{ content: {content}; }} }}")
 
