@@ -47,7 +47,8 @@ def register_counts(database_url: str) -> dict:
 @BOTH_WIDTHS
 def test_home_shows_the_product_and_the_live_figures(page: Page, live_app: LiveApp, viewport: str) -> None:
     counts = register_counts(live_app.database_url)
-    assert counts["contracts"] == DEMO_CONTRACTS and counts["agencies"] > 0 and counts["complaints"] > 0
+    # The demo's contracts, plus any an earlier browser test of this session submitted (one shared demo database).
+    assert counts["contracts"] >= DEMO_CONTRACTS and counts["agencies"] > 0 and counts["complaints"] > 0
 
     response = page.goto(live_app.at("/"))
 

@@ -203,8 +203,11 @@ def test_a_later_page_is_an_index_range_without_a_sort(session, world, filters, 
     captured.clear()
     finding_queue(world["sita"], FindingFilters(**filters), session=session, cursor=first.next_cursor, limit=2)
     plan = _plan(session, captured[0])
+    postgres = session.get_bind().dialect.name == "postgresql"
     session.rollback()
-    assert index in plan, plan
+    # PostgreSQL may walk another of the queue's indexes in the same order with a filter (five rows: either is cheap);
+    # what matters there is an index range and no sort.
+    assert index in plan or (postgres and "Index Scan" in plan), plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan.replace("Sort Key", ""), plan
 
 
