@@ -202,3 +202,15 @@ def pytest_runtest_makereport(
         except PlaywrightError as exc:  # the page may be what broke; keep the test's own failure in front
             report.sections.append((f"browser screenshot ({name})", f"not taken: {exc}"))
     return report
+
+
+@pytest.fixture()
+def inspector_page(
+    browser: Browser, signed_in_state: Callable[[str], dict[str, Any]], page_log: PageLog
+) -> Iterator[Page]:
+    """A page of the demo inspector, signed in (with the second step) once per backend."""
+    inspector = "inspector@demo.recruitment-watch.org"
+    context = browser.new_context(storage_state=signed_in_state(inspector), **VIEWPORTS["desktop"])
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    yield watch(context.new_page(), page_log)
+    context.close()

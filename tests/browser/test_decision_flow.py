@@ -4,18 +4,15 @@ agency's decisions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
 from recruitment_watch.db import make_engine
-from tests.browser.conftest import ACTION_TIMEOUT_MS, VIEWPORTS, PageLog, watch
+from tests.browser.conftest import PageLog
 from tests.browser.live_app import LiveApp
 
-INSPECTOR = "inspector@demo.recruitment-watch.org"
 REASON = "Warned after the inspection visit of this week: receipts missing for fees"
 
 
@@ -31,17 +28,6 @@ def newest_contract(database_url: str) -> dict[str, Any]:
     finally:
         engine.dispose()
     return {"reference": reference, "agency_id": agency_id, "agency_name": name}
-
-
-@pytest.fixture()
-def inspector_page(
-    browser: Browser, signed_in_state: Callable[[str], dict[str, Any]], page_log: PageLog
-) -> Iterator[Page]:
-    """A page of the demo inspector, signed in (with the second step) once per backend."""
-    context = browser.new_context(storage_state=signed_in_state(INSPECTOR), **VIEWPORTS["desktop"])
-    context.set_default_timeout(ACTION_TIMEOUT_MS)
-    yield watch(context.new_page(), page_log)
-    context.close()
 
 
 def test_an_inspector_records_a_warning_on_the_agency_360_page_and_sees_it_listed(

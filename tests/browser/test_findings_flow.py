@@ -3,18 +3,12 @@ to one criterion's open findings, ticks the first, verifies it, and sees the new
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
-
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
 from recruitment_watch.db import make_engine
-from tests.browser.conftest import ACTION_TIMEOUT_MS, VIEWPORTS, PageLog, watch
+from tests.browser.conftest import PageLog
 from tests.browser.live_app import LiveApp
-
-INSPECTOR = "inspector@demo.recruitment-watch.org"
 
 
 def an_open_criterion(database_url: str) -> str:
@@ -37,17 +31,6 @@ def status_of(database_url: str, finding_id: int) -> str:
             return found.scalar_one()
     finally:
         engine.dispose()
-
-
-@pytest.fixture()
-def inspector_page(
-    browser: Browser, signed_in_state: Callable[[str], dict[str, Any]], page_log: PageLog
-) -> Iterator[Page]:
-    """A page of the demo inspector, signed in (with the second step) once per backend."""
-    context = browser.new_context(storage_state=signed_in_state(INSPECTOR), **VIEWPORTS["desktop"])
-    context.set_default_timeout(ACTION_TIMEOUT_MS)
-    yield watch(context.new_page(), page_log)
-    context.close()
 
 
 def test_an_inspector_filters_the_queue_verifies_a_finding_and_sees_its_new_status(
