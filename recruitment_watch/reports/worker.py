@@ -61,7 +61,7 @@ def report_app():
     from recruitment_watch.db import ENGINE_KEY, make_engine
     from recruitment_watch.paths import shipped_dir
     from recruitment_watch.web import vocabulary
-    from recruitment_watch.web.i18n import number
+    from recruitment_watch.web.i18n import page_number
 
     app = Flask("recruitment_watch", instance_path=os.environ.get("RW_INSTANCE_PATH") or None,
                 instance_relative_config=True, template_folder=str(shipped_dir("templates")))  # fmt: skip
@@ -72,7 +72,7 @@ def report_app():
         app.config["DATABASE_URL"] = default_database_url(app.instance_path)
     Babel(app)
     vocabulary.init_app(app)
-    app.add_template_filter(number, "number")
+    app.add_template_filter(page_number, "number")
     app.extensions[ENGINE_KEY] = make_engine(app.config["DATABASE_URL"],
                                              busy_timeout_s=int(app.config["SQLITE_BUSY_TIMEOUT_S"]))  # fmt: skip
     return app

@@ -7,10 +7,10 @@ reader's language and direction, from the service's plain data; the PDF reports 
 
 from __future__ import annotations
 
-from functools import cache
+from functools import partial
 
 from flask import Blueprint, current_app, render_template, url_for
-from flask_babel import format_currency, format_date, format_decimal, get_locale
+from flask_babel import format_currency, format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -23,7 +23,7 @@ from recruitment_watch.services.oversight.risk import weights_from
 from recruitment_watch.services.oversight.workspace import Workspace, workspace_for
 from recruitment_watch.web.access import actor, for_roles
 from recruitment_watch.web.case_forms import SLA_LABELS
-from recruitment_watch.web.i18n import text_direction
+from recruitment_watch.web.i18n import locale_decimal, text_direction
 from recruitment_watch.web.vocabulary import term
 
 bp = Blueprint("workspace", __name__)
@@ -61,9 +61,10 @@ def findings_url(**filters: str) -> str:
 
 def _charts(board: Workspace) -> dict[str, Markup]:
     """One chart per block, labelled in the reader's language and mirrored for right-to-left readers."""
-    rtl = text_direction(str(get_locale() or "en")) == "rtl"
-    # Each value is formatted for its label, its layout and the description: Babel's formatting is the page's cost.
-    common = {"rtl": rtl, "value_format": cache(format_decimal), "no_data": _("Nothing to show yet.")}
+    code = str(get_locale() or "en")
+    rtl = text_direction(code) == "rtl"
+    # Each value is formatted for its label, its layout and the description: ``locale_decimal`` remembers the texts.
+    common = {"rtl": rtl, "value_format": partial(locale_decimal, locale=code), "no_data": _("Nothing to show yet.")}
     severities = [str(term(level)) for level in board.severities]
     return {
         "severity": bar_chart(_("Open findings by severity"),
