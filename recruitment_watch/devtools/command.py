@@ -110,13 +110,27 @@ def bench_risk(database_url: str | None, contracts: int, repeats: int) -> None:
               help="Where the built demo is kept between runs.")  # fmt: skip
 @click.option("--requests", default=50, show_default=True, type=click.IntRange(5, 10_000), help="Timed per page.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn -w")
-def bench_pages(database_url: str | None, contracts: int, cache_dir: str, requests: int, workers: int) -> None:
+@click.option("--postgres", is_flag=True,
+              help="Build and sweep the demo in a throwaway PostgreSQL cluster (not cached; long at 1 M).")  # fmt: skip
+def bench_pages(database_url: str | None, contracts: int, cache_dir: str, requests: int, workers: int,
+                postgres: bool) -> None:  # fmt: skip
     """Workspace, findings queue (first page, page 500 by keyset) and the biggest agency's 360° page under gunicorn:
     p50/p95 against /healthz in the same run; a page not served yet is reported as not available."""
     from pathlib import Path
 
     from recruitment_watch.devtools.bench_pages import run_pages_benchmark
 
+    if postgres:
+        from recruitment_watch.devtools.pg_cluster import start_cluster
+
+        cluster = start_cluster()
+        try:
+            _build_swept_demo(cluster.url, contracts)
+            click.echo("benchmark: inspector pages on postgresql")
+            run_pages_benchmark(cluster.url, requests=requests, workers=workers, echo=click.echo)
+        finally:
+            cluster.stop()
+        return
     if database_url is None:
         cached = Path(cache_dir) / f"rw-bench-pages-{contracts}.sqlite3"
         database_url = f"sqlite:///{cached}"

@@ -35,6 +35,7 @@ class Complaint(Timestamped, table=True):
         sa.Index("ix_complaint_substantiated_received", "substantiated", "received_at", "respondent_agency_id"),
         sa.Index("ix_complaint_received_clocks", "received_at", "status", "ack_due_at", "acknowledged_at",
                  "resolve_due_at", "resolved_at"),  # fmt: skip
+        sa.Index("ix_complaint_agency_received", "respondent_agency_id", "received_at", "id"),  # newest first
     )
 
     id: int | None = Field(default=None, primary_key=True)
