@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Literal
@@ -37,6 +37,19 @@ NonNegative = Annotated[float, Field(ge=0)]
 # Findings of these severities never count (a rule announced, not yet enforceable): excluded by value.
 UNCOUNTED_SEVERITIES = frozenset({"advisory"})
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
+
+
+def N_(message: str) -> str:
+    """Mark an explanation's message template for the catalogues (``pybabel extract -k N_``, babel.cfg). The engine
+    imports no translation library: it keeps the English template and its parameters, and the pages translate."""
+    return message
+
+
+# How the English explanation writes each number parameter; the pages write the same digits in the reader's locale.
+# A parameter not named here is a count, a code or a name, written as it is.
+NUMBER_FORMATS: dict[str, str] = {"rate": ".2f", "corridor_rate": ".2f", "raw": ".1f", "typical": ".1f", "index": ".1f",
+                                  "severity_points": "g", "factor": "g", "ratio": "g", "weight": "g",
+                                  "complaint_points": "g", "points": "g", "prior": "g"}  # fmt: skip
 
 
 class RiskWeights(BaseModel):
@@ -136,11 +149,28 @@ class Baseline:
 
 @dataclass(frozen=True)
 class RiskLine:
-    """One explained contribution to the score."""
+    """One explained contribution to the score: an English message template (``%(name)s`` placeholders, marked for
+    the catalogues) and its parameters, so a page can write it in its reader's language; ``explanation`` is the
+    English sentence the API and the console show."""
 
     kind: Literal["findings", "repeat", "complaints", "shrinkage", "licence"]
     points: float
-    explanation: str
+    text: str
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+
+    @property
+    def explanation(self) -> str:
+        """The English sentence: every number written as ``NUMBER_FORMATS`` says, a date as ISO 8601."""
+        return self.text % {name: english_param(name, value) for name, value in self.params.items()}
+
+
+def english_param(name: str, value: object) -> str:
+    """One parameter as the English explanation writes it."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if name in NUMBER_FORMATS and isinstance(value, int | float):
+        return format(value, NUMBER_FORMATS[name])
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -158,9 +188,39 @@ class RiskScore:
 
 
 RECOMMENDATIONS: dict[Band, str] = {
-    "ok": "No action beyond routine monitoring.",
-    "watchlist": "Recommend placing the agency on the watchlist for closer inspection.",
-    "suspension_review": "Recommend a licence suspension review by the competent authority.",
+    "ok": N_("No action beyond routine monitoring."),
+    "watchlist": N_("Recommend placing the agency on the watchlist for closer inspection."),
+    "suspension_review": N_("Recommend a licence suspension review by the competent authority."),
+}
+
+# The explanations' message templates (the API's English text is ``template % params``).
+FINDINGS_TEXT = N_(
+    "%(findings)s %(severity)s %(principle)s finding(s) on %(contracts)s contracts = %(rate)s per 100 "
+    "× %(severity_points)s (severity) × %(factor)s (principle) (%(criteria)s)"
+)
+FINDINGS_NO_RATE_TEXT = N_(
+    "%(findings)s %(severity)s %(principle)s finding(s) on %(contracts)s contracts = no rate "
+    "× %(severity_points)s (severity) × %(factor)s (principle) (%(criteria)s)"
+)
+REPEAT_TEXT = N_(
+    "repeat offence: %(criterion)s on %(findings)s subjects = %(rate)s per 100, ≥ %(ratio)s × the "
+    "corridor's %(corridor_rate)s: weighs %(weight)s ×"
+)
+COMPLAINTS_TEXT = N_("%(count)s substantiated complaint(s) over %(contracts)s contracts = %(rate)s per 100 × "
+                     "%(complaint_points)s")  # fmt: skip
+COMPLAINTS_NO_CONTRACTS_TEXT = N_("%(count)s substantiated complaint(s) over %(contracts)s contracts = no contracts × "
+                                  "%(complaint_points)s")  # fmt: skip
+SHRINKAGE_TEXT = N_(
+    "%(contracts)s contracts in the window: raw %(raw)s shrunk towards the corridor %(corridor)s's "
+    "typical agency (100 = %(typical)s weighted points per 100 contracts) with the weight of "
+    "%(prior)s contracts = %(index)s"
+)
+# A licence decision's line, by whether its date and its reason are known.
+LICENCE_TEXTS: dict[tuple[bool, bool], str] = {
+    (True, True): N_("licence %(status)s on %(decided_on)s (%(reason)s) = %(points)s points"),
+    (True, False): N_("licence %(status)s on %(decided_on)s = %(points)s points"),
+    (False, True): N_("licence %(status)s (%(reason)s) = %(points)s points"),
+    (False, False): N_("licence %(status)s = %(points)s points"),
 }
 
 
@@ -247,20 +307,21 @@ def _finding_lines(agency: AgencyConduct, baseline: Baseline, weights: RiskWeigh
         findings = sum(found for _, found, _ in members)
         points = sum(found * each for _, found, each in members)
         ids = ", ".join(sorted(criterion_id for criterion_id, _, _ in members))
-        factor = weights.factor(members[0][0])
-        rate = f"{100 * findings / n:.2f} per 100" if n else "no rate"
-        lines.append(RiskLine("findings", round(points * scale, 2),
-                              f"{findings} {severity} {principle} finding(s) on {n} contracts = "
-                              f"{rate} × {weights.severity_points.get(severity, 0):g} "
-                              f"(severity) × {factor:g} (principle) ({ids})"))  # fmt: skip
+        params = {"findings": findings, "severity": severity, "principle": principle, "contracts": n,
+                  "severity_points": weights.severity_points.get(severity, 0),
+                  "factor": weights.factor(members[0][0]), "criteria": ids}  # fmt: skip
+        if n:
+            params["rate"] = 100 * findings / n
+        lines.append(RiskLine("findings", round(points * scale, 2), FINDINGS_TEXT if n else FINDINGS_NO_RATE_TEXT,
+                              params))  # fmt: skip
     for criterion_id, (_severity, findings, each, repeat) in sorted(weighted.items()):
         if repeat:
             extra = findings * each * (weights.repeat_factor - 1)
             usual = 100 * baseline.criterion_rates.get(criterion_id, 0.0)
-            lines.append(RiskLine("repeat", round(extra * scale, 2),
-                                  f"repeat offence: {criterion_id} on {findings} subjects = {100 * findings / n:.2f}"
-                                  f" per 100, ≥ {weights.repeat_ratio:g} × the corridor's {usual:.2f}: weighs "
-                                  f"{weights.repeat_factor:g} ×"))  # fmt: skip
+            lines.append(RiskLine("repeat", round(extra * scale, 2), REPEAT_TEXT, {
+                "criterion": criterion_id, "findings": findings, "rate": 100 * findings / n,
+                "ratio": weights.repeat_ratio, "corridor_rate": usual, "weight": weights.repeat_factor,
+            }))  # fmt: skip
     return lines
 
 
@@ -268,10 +329,11 @@ def _complaint_line(agency: AgencyConduct, weights: RiskWeights, scale: float) -
     if agency.substantiated_complaints <= 0:
         return None
     count, n = agency.substantiated_complaints, agency.contracts
-    rate = f"{100 * count / n:.2f} per 100" if n else "no contracts"
+    params: dict[str, object] = {"count": count, "contracts": n, "complaint_points": weights.complaint_points}
+    if n:
+        params["rate"] = 100 * count / n
     return RiskLine("complaints", round(count * weights.complaint_points * scale, 2),
-                    f"{count} substantiated complaint(s) over {n} contracts = {rate} × "
-                    f"{weights.complaint_points:g}")  # fmt: skip
+                    COMPLAINTS_TEXT if n else COMPLAINTS_NO_CONTRACTS_TEXT, params)  # fmt: skip
 
 
 def _licence_lines(events: Iterable[LicenceEvent], weights: RiskWeights) -> list[RiskLine]:
@@ -281,9 +343,9 @@ def _licence_lines(events: Iterable[LicenceEvent], weights: RiskWeights) -> list
         points = weights.licence_points.get(event.status)
         if not points:
             continue
-        when = f" on {event.decided_on.isoformat()}" if event.decided_on else ""
-        why = f" ({event.reason})" if event.reason else ""
-        lines.append(RiskLine("licence", points, f"licence {event.status}{when}{why} = {points:g} points"))
+        known = {"decided_on": event.decided_on, "reason": event.reason}
+        params = {"status": event.status, "points": points, **{name: value for name, value in known.items() if value}}
+        lines.append(RiskLine("licence", points, LICENCE_TEXTS[(bool(event.decided_on), bool(event.reason))], params))
     return lines
 
 
@@ -316,10 +378,10 @@ def score_agency(agency: AgencyConduct, baseline: Baseline, weights: RiskWeights
     lines += [complaint] if complaint else []
     raw_index = points * scale
     index = shrunk * to_index if typical > 0 else 0.0
-    lines.append(RiskLine("shrinkage", round(index - raw_index, 2),
-                          f"{n} contracts in the window: raw {raw_index:.1f} shrunk towards the corridor "
-                          f"{baseline.corridor}'s typical agency (100 = {100 * typical:.1f} weighted points per 100 "
-                          f"contracts) with the weight of {m:g} contracts = {index:.1f}"))  # fmt: skip
+    lines.append(RiskLine("shrinkage", round(index - raw_index, 2), SHRINKAGE_TEXT, {
+        "contracts": n, "raw": raw_index, "corridor": baseline.corridor, "typical": 100 * typical, "prior": m,
+        "index": index,
+    }))  # fmt: skip
     licence = _licence_lines(agency.licence_events, weights)
     lines += licence
     extra = sum(line.points for line in licence)

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         account,
         admin,
         agency_files,
+        agency_index,
         agency_portal,
         auth,
         cases,
@@ -46,7 +47,7 @@ def init_app(app: Flask) -> None:
     listing.init_app(app)
     vocabulary.init_app(app)
     pages = (public.bp, auth.bp, account.bp, dashboard.bp, complaints_public.bp, worker_pages.bp, ngo_complaints.bp,
-             cases.bp, workspace.bp, agency_portal.bp, agency_files.bp, findings.bp, reports.bp,
+             cases.bp, workspace.bp, agency_portal.bp, agency_files.bp, agency_index.bp, findings.bp, reports.bp,
              imports.bp)  # fmt: skip
     for blueprint in (*pages, *admin.blueprints()):
         app.register_blueprint(blueprint)

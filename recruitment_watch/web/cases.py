@@ -45,7 +45,7 @@ from recruitment_watch.web.case_forms import (
 )
 from recruitment_watch.web.evidence_files import evidence_limits, evidence_store, takes_evidence, uploads
 from recruitment_watch.web.forms import choices
-from recruitment_watch.web.listing import csv_download, listed, wants_csv
+from recruitment_watch.web.listing import csv_download, listed, wants_csv, whole_list
 from recruitment_watch.web.vocabulary import term
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -89,7 +89,7 @@ def queue():
     if wants_csv():
         header = ["reference", "received_at", "categories", "severity", "status", "sla_state", "next_due_at",
                   "agency", "respondent_as_typed", "origin", "destination", "assignee", "duplicate_of_id"]  # fmt: skip
-        return csv_download("cases.csv", header, fetch, lambda r: [
+        return csv_download("cases.csv", header, whole_list(fetch), lambda r: [
             r.reference, r.received_at, " ".join(r.categories), r.severity, r.status, r.sla_state, r.next_due_at,
             r.agency_name, r.respondent_name, r.origin_country, r.destination_country, r.assignee_name,
             r.duplicate_of_id])  # fmt: skip

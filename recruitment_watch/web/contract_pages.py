@@ -37,6 +37,7 @@ from recruitment_watch.web.listing import (
     page_number,
     wants_csv,
     wants_xlsx,
+    whole_list,
     xlsx_download,
 )
 
@@ -160,9 +161,9 @@ def export_or_none(filters: ContractFilters, filename: str):
         return contract_page(actor(), filters, session=db, offset=offset, limit=limit)
 
     if wants_csv():
-        return csv_download(f"{filename}.csv", EXPORT_HEADER, fetch, _export_line)
+        return csv_download(f"{filename}.csv", EXPORT_HEADER, whole_list(fetch), _export_line)
     if wants_xlsx():
-        return xlsx_download(f"{filename}.xlsx", EXPORT_HEADER, fetch, _export_line)
+        return xlsx_download(f"{filename}.xlsx", EXPORT_HEADER, whole_list(fetch), _export_line)
     return None
 
 

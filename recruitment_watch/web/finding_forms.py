@@ -1,15 +1,12 @@
 """The findings pages' forms (Flask-WTF, each with its CSRF token), the words for finding codes, the queue's filters
-as read from the address, and the queue's exports, streamed a batch at a time."""
+as read from the address, and the queue's export columns."""
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 
-from flask import Response, request, stream_with_context
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -25,7 +22,6 @@ from recruitment_watch.services.casework.finding_queue import (
 )
 from recruitment_watch.services.casework.findings import MAX_REASON, BulkAction
 from recruitment_watch.web.forms import choices
-from recruitment_watch.web.listing import _cell, _xlsx_cell
 
 STATUS_LABELS = {
     "open": _l("open"), "agency_responded": _l("agency responded"), "verified_remediated": _l("remedy verified"),
@@ -98,47 +94,7 @@ def filters_from_request(packs: Iterable[str]) -> FindingFilters:
     )  # fmt: skip
 
 
-def _line(row: FindingRow) -> list:
+def export_line(row: FindingRow) -> list:
+    """A finding's cells in an export, in ``EXPORT_HEADER``'s order."""
     return [row.id, row.pack_id, row.criterion_id, row.severity, row.status, row.agency_name, row.subject_type,
             row.subject_id, row.first_seen_at, row.due_on, row.assignee_name, row.message, row.citation]  # fmt: skip
-
-
-def csv_stream(filename: str, rows: Iterator[FindingRow]) -> Response:
-    """The rows as a CSV attachment, written while they are read (UTF-8 with a byte-order mark; no cell runs as a
-    formula)."""
-
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_HEADER)
-        yield "\ufeff" + buffer.getvalue()
-        for row in rows:
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerow(_cell(value) for value in _line(row))
-            yield buffer.getvalue()
-
-    return Response(stream_with_context(lines()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})  # fmt: skip
-
-
-def xlsx_stream(filename: str, rows: Iterator[FindingRow]) -> Response:
-    """The rows as an .xlsx attachment: openpyxl's write-only sheet keeps one row in memory, the workbook is built in
-    a temporary file and sent from it in chunks (text cells never read as formulas)."""
-    from openpyxl import Workbook
-
-    def chunks() -> Iterator[bytes]:
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet()
-        sheet.append(EXPORT_HEADER)
-        for row in rows:
-            sheet.append([_xlsx_cell(value) for value in _line(row)])
-        with tempfile.TemporaryFile() as spool:
-            book.save(spool)
-            spool.seek(0)
-            while chunk := spool.read(64 * 1024):
-                yield chunk
-
-    return Response(stream_with_context(chunks()),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})  # fmt: skip

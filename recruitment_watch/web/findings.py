@@ -43,7 +43,7 @@ from recruitment_watch.web.evidence_files import (
     uploads,
 )
 from recruitment_watch.web.forms import choices
-from recruitment_watch.web.listing import wants_csv, wants_xlsx
+from recruitment_watch.web.listing import csv_download, wants_csv, wants_xlsx, xlsx_download
 
 bp = Blueprint("findings", __name__, url_prefix="/findings")
 readers = for_roles(Role.agency, Role.inspector, Role.admin)
@@ -64,9 +64,9 @@ def queue():
     offered = queue_choices(actor(), session=db)
     filters = forms.filters_from_request(offered.packs)
     if wants_csv():
-        return forms.csv_stream("findings.csv", _exported(filters))
+        return csv_download("findings.csv", forms.EXPORT_HEADER, _exported(filters), forms.export_line)
     if wants_xlsx():
-        return forms.xlsx_stream("findings.xlsx", _exported(filters))
+        return xlsx_download("findings.xlsx", forms.EXPORT_HEADER, _exported(filters), forms.export_line)
     page = finding_queue(actor(), filters, session=db, cursor=request.args.get("cursor", ""))
     staff_reader = actor().sees_everything
     return render_template(

@@ -148,8 +148,7 @@ def errors_csv(import_id: int):
     """The rejected rows' errors as CSV (cells that look like formulas are neutralised)."""
     record = _visible(import_id)
     errors = record.errors or []
-    return csv_download(f"import-{record.id}-errors.csv", ["line", "field", "reason"],
-                        lambda offset, limit: (errors[offset:offset + limit], len(errors)),
+    return csv_download(f"import-{record.id}-errors.csv", ["line", "field", "reason"], errors,
                         lambda error: [error.get("line"), error.get("field"), error.get("reason")])  # fmt: skip
 
 

@@ -1,18 +1,21 @@
 """Lists on the web: one page at a time (``?page=N``), and the whole list as CSV (``?format=csv``) or, where a
-list offers it, as an Excel workbook (``?format=xlsx``)."""
+list offers it, as an Excel workbook (``?format=xlsx``). Every export of the app goes through ``csv_download`` and
+``xlsx_download``: they stream whatever rows they are given and neutralise formula cells in one place."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, request, url_for
+from flask import Flask, Response, request, stream_with_context, url_for
 
 PER_PAGE = 50
-CSV_MAX_ROWS = 100_000
+CSV_MAX_ROWS = 100_000  # a paged list's export (``whole_list``); streamed exports read every row
+XLSX_CHUNK = 64 * 1024  # bytes of a built workbook sent at a time
 
 
 @dataclass(frozen=True)
@@ -63,44 +66,61 @@ def listed(fetch: Callable[[int, int], tuple[Sequence[Any], int]]) -> tuple[Sequ
     return rows, Page(number, PER_PAGE, total)
 
 
-def csv_download(
-    filename: str, header: Sequence[str], fetch: Callable[[int, int], tuple[Sequence[Any], int]],
-    line: Callable[[Any], Iterable[Any]],
-) -> Response:  # fmt: skip
-    """The whole list as a CSV attachment (UTF-8 with a byte-order mark, so spreadsheet programs read Urdu/Arabic)."""
+def whole_list(fetch: Callable[[int, int], tuple[Sequence[Any], int]]) -> Sequence[Any]:
+    """Every row of a paged list (up to ``CSV_MAX_ROWS``) through its ``fetch(offset, limit)``, for an export."""
     rows, _ = fetch(0, CSV_MAX_ROWS)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(_cell(value) for value in line(row))
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return rows
+
+
+def csv_download(
+    filename: str, header: Sequence[str], rows: Iterable[Any], line: Callable[[Any], Iterable[Any]]
+) -> Response:
+    """``rows`` as a CSV attachment, written a line at a time while they are read, so a long export never sits in
+    memory (UTF-8 with a byte-order mark, so spreadsheet programs read Urdu/Arabic; no cell runs as a formula)."""
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        yield "\ufeff" + _taken(buffer)
+        for row in rows:
+            writer.writerow(_cell(value) for value in line(row))
+            yield _taken(buffer)
+
+    return Response(stream_with_context(lines()), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})  # fmt: skip
 
 
 def xlsx_download(
-    filename: str, header: Sequence[str], fetch: Callable[[int, int], tuple[Sequence[Any], int]],
-    line: Callable[[Any], Iterable[Any]],
-) -> Response:  # fmt: skip
-    """The whole list as an .xlsx attachment (one sheet; text cells never read as formulas)."""
+    filename: str, header: Sequence[str], rows: Iterable[Any], line: Callable[[Any], Iterable[Any]]
+) -> Response:
+    """``rows`` as an .xlsx attachment (one sheet; text cells never read as formulas). openpyxl's write-only sheet
+    keeps one row in memory; the workbook is built in a temporary file and sent from it in chunks."""
     from openpyxl import Workbook
 
-    rows, _ = fetch(0, CSV_MAX_ROWS)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([_xlsx_cell(value) for value in line(row)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return Response(
-        buffer.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    def chunks() -> Iterator[bytes]:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet()
+        sheet.append(list(header))
+        for row in rows:
+            sheet.append([_xlsx_cell(value) for value in line(row)])
+        with tempfile.TemporaryFile() as spool:
+            book.save(spool)
+            spool.seek(0)
+            while chunk := spool.read(XLSX_CHUNK):
+                yield chunk
+
+    return Response(stream_with_context(chunks()),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})  # fmt: skip
+
+
+def _taken(buffer: io.StringIO) -> str:
+    """What ``buffer`` holds, leaving it empty for the next line."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -112,7 +132,8 @@ def _xlsx_cell(value: Any) -> Any:
 
 
 def _cell(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    """A cell a spreadsheet will not run as a formula (CSV injection: OWASP's leading =, +, -, @, tab and carriage
+    return)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return "" if value is None else value

@@ -37,7 +37,7 @@ from recruitment_watch.web.evidence_files import (
 )
 from recruitment_watch.web.forms import choices
 from recruitment_watch.web.i18n import LANGUAGES
-from recruitment_watch.web.listing import csv_download, listed, wants_csv, wants_xlsx, xlsx_download
+from recruitment_watch.web.listing import csv_download, listed, wants_csv, wants_xlsx, whole_list, xlsx_download
 
 bp = Blueprint("ngo_complaints", __name__, url_prefix="/ngo/complaints")
 ngo_only = for_roles(Role.ngo)
@@ -74,9 +74,9 @@ def index():
                 c.resolved_at, c.outcome]  # fmt: skip
 
     if wants_csv():
-        return csv_download("complaints.csv", EXPORT_HEADER, fetch, line)
+        return csv_download("complaints.csv", EXPORT_HEADER, whole_list(fetch), line)
     if wants_xlsx():
-        return xlsx_download("complaints.xlsx", EXPORT_HEADER, fetch, line)
+        return xlsx_download("complaints.xlsx", EXPORT_HEADER, whole_list(fetch), line)
     rows, page = listed(fetch)
     return render_template("ngo/complaints.html", rows=rows, page=page, search=search, status=status,
                            statuses=[s.value for s in ComplaintStatus])  # fmt: skip

@@ -4,10 +4,15 @@ Templates show a code with ``{{ value|term }}`` and a service's message with ``{
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from flask import Flask
-from flask_babel import gettext
+from flask_babel import format_date, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+
+from recruitment_watch.checks.risk import RiskLine, english_param
 
 TERMS = {
     # roles and organisation kinds
@@ -71,12 +76,38 @@ def term(value: str | None) -> str:
     return str(label) if label is not None else gettext(value)
 
 
+# Parameters of a risk explanation that are stored codes (a severity, a licence status): shown as their term.
+CODE_PARAMS = frozenset({"severity", "status"})
+
+
+def explained(line: RiskLine) -> str:
+    """A risk score's line in the reader's language: its message template from the catalogue, its numbers in the
+    locale's digits and decimal sign with the precision the English text shows (no grouping, as the API writes
+    them), its date in the locale's format, its codes as terms. Names, criterion ids and reasons are data and stay
+    as they are."""
+    return gettext(line.text, **{name: _reader_param(name, value) for name, value in line.params.items()})
+
+
+def _reader_param(name: str, value: object) -> object:
+    if isinstance(value, date):
+        return format_date(value)
+    if name in CODE_PARAMS:
+        return term(str(value))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    digits = Decimal(english_param(name, value))  # the English text's rounding, then the locale's writing
+    places = max(0, -int(digits.as_tuple().exponent))
+    return format_decimal(digits, format="0" + ("." + "0" * places if places else ""))
+
+
 def bdi(text: str | None) -> Markup:
     """``text`` (a name, written in any script) isolated in ``<bdi>`` for a sentence of another direction."""
     return Markup("<bdi>%s</bdi>") % (text or "")
 
 
 def init_app(app: Flask) -> None:
-    """Offer the ``term`` filter and ``bdi`` to the templates."""
+    """Offer the ``term`` and ``explained`` filters and ``bdi`` to the templates (the web app and the report
+    process both call this)."""
     app.add_template_filter(term, "term")
+    app.add_template_filter(explained, "explained")
     app.add_template_global(bdi)

@@ -1,7 +1,8 @@
-"""The signed-in pages in a real browser on each backend, in English and in Urdu (right to left): axe-core finds no
-serious or critical accessibility violation, the page reflows to a phone's 360 px without sideways scrolling (WCAG
-1.4.10; wide tables scroll inside their ``.table-wrap``), and no page loads anything from outside the app or breaks its
-own CSP.
+"""The signed-in pages in a real browser on each backend, in English and in Arabic (right to left): axe-core
+finds no serious or critical accessibility violation, the page reflows to a phone's 360 px without sideways scrolling
+(WCAG 1.4.10; wide tables scroll inside their ``.table-wrap``), and no page loads anything from outside the app
+or breaks its own CSP. The agency's contract form is also checked as "Check" returns it, with the criteria preview, and
+an import's result page after an upload with one rejected row.
 
 The demo admin signs in once per backend (``signed_in_state``); each language then has one page, with axe-core loaded
 into every document, that the tests open their pages in one after the other.
@@ -9,16 +10,20 @@ into every document, that the tests open their pages in one after the other.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.agency_steps import FEE_CRITERION, employer_and_stored, fill_contract
 from tests.browser.axe import AXE_JS, axe_violations, describe
 from tests.browser.conftest import ACTION_TIMEOUT_MS, VIEWPORTS, PageLog, overflow_width
 from tests.browser.live_app import LiveApp
 from tests.browser.signing_in import choose_language
+from tests.services.contracts.test_csv_import import contract_cells, csv_bytes
 
 ADMIN = "admin@demo.recruitment-watch.org"
 PAGES = (
@@ -40,6 +45,7 @@ PAGES = (
     "/contracts",
     "/contracts/1",  # a demo contract: its versions, the diffs between them and the hash chain
     "/agencies/1",  # a demo agency's 360° page with the decision form
+    "/agencies",  # the index of agencies: search, filters, sort, risk and open findings per agency
     "/findings",  # the findings queue: filters, bulk actions, keyset pager
     "/findings/1",  # a demo finding: rule, evidence as a definition list, history, the inspector's action form
     "/imports",  # CSV imports: every agency's imports and the documented column tables (the upload form is agencies')
@@ -47,7 +53,10 @@ PAGES = (
 )
 
 
-@pytest.fixture(scope="module", params=["en", "ur"])
+RIGHT_TO_LEFT = ("ar", "ur")  # Urdu pages are seen in the browser tests of the other modules
+
+
+@pytest.fixture(scope="module", params=["en", "ar"])
 def language(request: pytest.FixtureRequest) -> str:
     return request.param
 
@@ -98,17 +107,23 @@ def test_page_is_accessible_fits_a_phone_and_stays_within_the_app(
     response = page.goto(live_app.at(path))
 
     assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+    assert_accessible(page, page_log, live_app, language, path)
+
+
+def assert_accessible(page: Page, page_log: PageLog, live_app: LiveApp, language: str, what: str) -> None:
+    """The page as it stands reads ``language`` in its direction, loads nothing from outside the app, breaks no CSP,
+    throws nothing, has no serious or critical axe violation, and fits a phone's 360 px."""
     expect(page.locator("html")).to_have_attribute("lang", language)
-    expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ur" else "ltr")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if language in RIGHT_TO_LEFT else "ltr")
     outside = [url for url in page_log.requests if not url.startswith(live_app.url + "/")]
-    assert not outside, f"{path}: requests outside the app: {outside}"
+    assert not outside, f"{what}: requests outside the app: {outside}"
     assert not page_log.csp_violations(), page_log.csp_violations()
     assert not page_log.errors, page_log.errors
     violations = axe_violations(page)
-    assert not violations, f"{path} in {language}: " + describe(violations)
+    assert not violations, f"{what} in {language}: " + describe(violations)
     page.set_viewport_size(VIEWPORTS["phone"]["viewport"])
     overflow = overflow_width(page, "phone")
-    assert not overflow, f"{path} in {language}: {overflow} px to scroll sideways at 360 px"
+    assert not overflow, f"{what} in {language}: {overflow} px to scroll sideways at 360 px"
 
 
 AGENCY = "agency@demo.recruitment-watch.org"
@@ -137,3 +152,38 @@ def test_agency_page_is_accessible_fits_a_phone_and_stays_within_the_app(
     agency_tab.log = page_log
     agency_tab.page.set_viewport_size(VIEWPORTS["desktop"]["viewport"])
     test_page_is_accessible_fits_a_phone_and_stays_within_the_app(agency_tab.page, page_log, live_app, language, path)
+
+
+def test_agency_contract_form_with_its_preview_shown_is_accessible(
+    agency_tab: SharedPage, page_log: PageLog, live_app: LiveApp, language: str
+) -> None:
+    """The form as "Check" brings it back: the criteria preview names what the fee breaks, with its citation."""
+    agency_tab.log = page_log
+    page = agency_tab.page
+    page.set_viewport_size(VIEWPORTS["desktop"]["viewport"])
+    page.goto(live_app.at("/agency/contracts/new"))
+    fill_contract(page, f"CT-AX-{uuid.uuid4().hex[:8]}")
+    with page.expect_navigation():
+        page.locator("#contract-form [name=check]").click()
+    expect(page.locator("#preview-body")).to_contain_text(FEE_CRITERION)
+    assert_accessible(page, page_log, live_app, language, "/agency/contracts/new (preview)")
+
+
+def test_agency_import_result_page_is_accessible(
+    agency_tab: SharedPage, page_log: PageLog, live_app: LiveApp, language: str, tmp_path: Path
+) -> None:
+    """The result of an upload with one rejected row: the table of rejected rows by line, column and reason."""
+    agency_tab.log = page_log
+    page, tag = agency_tab.page, uuid.uuid4().hex[:8].upper()
+    page.set_viewport_size(VIEWPORTS["desktop"]["viewport"])
+    employer, _ = employer_and_stored(live_app.database_url, "none")
+    upload = tmp_path / "contracts.csv"
+    upload.write_bytes(csv_bytes([contract_cells(employer, f"{tag}-1"),
+                                  contract_cells(employer, f"{tag}-2", basic_wage_minor="-5")]))  # fmt: skip
+    page.goto(live_app.at("/imports"))
+    page.locator("select[name=kind]").select_option("contracts")
+    page.locator("input[name=file]").set_input_files(str(upload))
+    with page.expect_navigation():
+        page.locator("main form [name=submit]").click()
+    expect(page.locator("main table").last).to_contain_text("basic_wage_minor")
+    assert_accessible(page, page_log, live_app, language, "an import's result page")

@@ -14,11 +14,9 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
 from recruitment_watch.db import make_engine
+from tests.browser.agency_steps import AGENCY, FEE_CRITERION, fill_contract
 from tests.browser.conftest import ACTION_TIMEOUT_MS, VIEWPORTS, PageLog, watch
 from tests.browser.live_app import LiveApp
-
-AGENCY = "agency@demo.recruitment-watch.org"  # Arif Agency, staff of one demo agency
-FEE_CRITERION = "FEE-020"  # an agency charged the worker (ILO C181 Art 7(1))
 
 
 def _stored(database_url: str, reference: str) -> list[tuple]:
@@ -56,43 +54,13 @@ def agency_page_without_javascript(browser: Browser, signed_in_state: Callable[[
     yield from _agency_tab(browser, signed_in_state(AGENCY), page_log, javascript=False)
 
 
-def _fill_contract(page: Page, reference: str) -> None:
-    """A signed contract on fair terms, with the agency's first employer, and a fee the worker paid the agency."""
-    form = page.locator("#contract-form")
-    form.locator("[name=worker_reference]").fill(f"W-{reference}")
-    form.locator("[name=worker_full_name]").fill("Sita Rai")
-    form.locator("[name=worker_languages]").fill("ne")
-    form.locator("[name=reference]").fill(reference)
-    form.locator("[name=employer_id]").select_option(index=1)
-    form.locator("[name=destination_country]").select_option("QA")
-    form.locator("[name=sector]").fill("construction")
-    form.locator("[name=kind]").select_option("origin_signed")
-    form.locator("[name=job_title]").fill("Mason")
-    form.locator("[name=wage]").fill("1400")
-    form.locator("[name=wage_currency]").select_option("QAR")
-    form.locator("[name=hours_per_day]").fill("8")
-    form.locator("[name=days_per_week]").fill("6")
-    form.locator("[name=weekly_rest_days]").fill("1")
-    form.locator("[name=worksite_country]").select_option("QA")
-    form.locator("[name=recruitment_costs_borne_by]").select_option("employer")
-    form.locator("[name=return_ticket_by]").select_option("employer")
-    form.locator("[name=contract_languages]").fill("ar, ne")
-    form.locator("[name=signed_on]").fill("2026-10-10")
-    form.locator("[name=copy_given_to_worker]").check()
-    form.locator("[name='fees-0-category']").select_option("recruitment_service_fee")
-    form.locator("[name='fees-0-payee_type']").select_option("agency")
-    form.locator("[name='fees-0-currency']").select_option("USD")
-    form.locator("[name='fees-0-paid_on']").fill("2026-10-01")
-    form.locator("[name='fees-0-amount']").fill("500")
-
-
 def test_an_agency_sees_the_live_preview_fixes_the_fee_and_submits(
     agency_page: Page, page_log: PageLog, live_app: LiveApp
 ) -> None:
     page = agency_page
     reference = f"CT-BR-{uuid.uuid4().hex[:8]}"
     page.goto(live_app.at("/agency/contracts/new"))
-    _fill_contract(page, reference)
+    fill_contract(page, reference)
     preview = page.locator("#preview-body")
     expect(preview).to_contain_text(FEE_CRITERION)  # the script posted the form and showed the answer
     expect(preview).to_contain_text("Art 7(1)")
@@ -117,7 +85,7 @@ def test_without_javascript_check_shows_the_preview_and_stores_nothing(
     page = agency_page_without_javascript
     reference = f"CT-NJ-{uuid.uuid4().hex[:8]}"
     page.goto(live_app.at("/agency/contracts/new"))
-    _fill_contract(page, reference)
+    fill_contract(page, reference)
     with page.expect_navigation():
         page.locator("#contract-form [name=check]").click()
     expect(page.locator("#preview-body")).to_contain_text(FEE_CRITERION)

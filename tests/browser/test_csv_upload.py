@@ -10,28 +10,12 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import text
 
-from recruitment_watch.db import make_engine
+from tests.browser.agency_steps import AGENCY, employer_and_stored
 from tests.browser.axe import AXE_JS, axe_violations, describe
 from tests.browser.conftest import ACTION_TIMEOUT_MS, VIEWPORTS, PageLog, watch
 from tests.browser.live_app import LiveApp
 from tests.services.contracts.test_csv_import import contract_cells, csv_bytes
-
-AGENCY = "agency@demo.recruitment-watch.org"  # Arif Agency, staff of one demo agency
-
-
-def _employer_and_stored(database_url: str, reference: str) -> tuple[int, int]:
-    """An employer of the demo, and how many contracts hold ``reference``."""
-    engine = make_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            employer = connection.execute(text("SELECT min(id) FROM employer")).scalar_one()
-            stored = connection.execute(text("SELECT count(*) FROM contract WHERE reference = :r"),
-                                        {"r": reference}).scalar_one()  # fmt: skip
-            return employer, stored
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture()
@@ -48,7 +32,7 @@ def test_an_agency_uploads_a_csv_with_one_bad_row_and_sees_it_named(
     agency_page: Page, page_log: PageLog, live_app: LiveApp, tmp_path: Path
 ) -> None:
     page, tag = agency_page, uuid.uuid4().hex[:8].upper()
-    employer, _ = _employer_and_stored(live_app.database_url, "none")
+    employer, _ = employer_and_stored(live_app.database_url, "none")
     rows = [contract_cells(employer, f"{tag}-1"), contract_cells(employer, f"{tag}-2", basic_wage_minor="-5")]
     upload = tmp_path / "contracts.csv"
     upload.write_bytes(csv_bytes(rows))
@@ -68,6 +52,6 @@ def test_an_agency_uploads_a_csv_with_one_bad_row_and_sees_it_named(
     expect(bad).to_contain_text("greater than or equal to 0")
     expect(page.get_by_text("1 row stored")).to_be_visible()
     assert not axe_violations(page), describe(axe_violations(page))
-    assert _employer_and_stored(live_app.database_url, f"CT-CSV-{tag}-1")[1] == 1
-    assert _employer_and_stored(live_app.database_url, f"CT-CSV-{tag}-2")[1] == 0
+    assert employer_and_stored(live_app.database_url, f"CT-CSV-{tag}-1")[1] == 1
+    assert employer_and_stored(live_app.database_url, f"CT-CSV-{tag}-2")[1] == 0
     assert not page_log.errors, page_log.errors

@@ -4,6 +4,7 @@ inspector then reads. Each test runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
 import io
 import itertools
 import re
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from recruitment_watch.db import get_engine, unit_of_work
 from recruitment_watch.models import Finding, FindingAttachment
+from recruitment_watch.services.casework import finding_queue
 from tests.web.conftest import csrf_token, post_form, signed_in, text_of
 
 NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
@@ -182,6 +184,25 @@ def test_the_exports_hold_the_filtered_rows_and_neutralise_formulas(app, people,
     agency_csv = exported(signed_in(app, people.agency_b), "/findings?format=csv").decode("utf-8")
     assert "=cmd" not in agency_csv and str(findings["b_high"]) in agency_csv
     assert len(agency_csv.lstrip("\ufeff").splitlines()) == 2
+
+
+def test_an_export_longer_than_a_page_streams_every_filtered_row_in_the_readers_scope(app, people, world, monkeypatch):
+    monkeypatch.setattr(finding_queue, "EXPORT_BATCH", 20)  # several keyset batches behind one streamed export
+    a, b = world.agency_a.agency_id, world.agency_b.agency_id
+    wanted = [add(app, a, criterion_id="FEE-009") for _ in range(60)]
+    hostile = add(app, a, criterion_id="FEE-009", message='\t=HYPERLINK("http://evil.example")')
+    add(app, a, criterion_id="FEE-001")  # another criterion: the filter leaves it out
+    other_agency = add(app, b, criterion_id="FEE-009")  # agency B's: outside agency A's scope
+    agency_csv = exported(signed_in(app, people.agency_a), "/findings?criterion=FEE-009&format=csv").decode("utf-8")
+    rows = list(csv.reader(io.StringIO(agency_csv.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["id", "pack", "criterion"]
+    assert sorted(int(row[0]) for row in rows[1:]) == sorted([*wanted, hostile])
+    assert {row[2] for row in rows[1:]} == {"FEE-009"}
+    assert [row[11] for row in rows if row[0] == str(hostile)] == ['\'\t=HYPERLINK("http://evil.example")']
+    inspector_xlsx = exported(signed_in(app, people.inspector), "/findings?criterion=FEE-009&format=xlsx")
+    sheet = list(load_workbook(io.BytesIO(inspector_xlsx)).active.iter_rows(values_only=True))
+    assert sorted(row[0] for row in sheet[1:]) == sorted([*wanted, hostile, other_agency])
+    assert [row[11] for row in sheet if row[0] == hostile] == ['\'\t=HYPERLINK("http://evil.example")']
 
 
 def exported(client, url: str) -> bytes:

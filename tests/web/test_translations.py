@@ -40,11 +40,12 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
 def _source_messages() -> set[str]:
     found = set()
     # Pages show the services' refusals translated too: their messages are marked N_(); reports word their footers
-    # and charts in Python.
-    for root, method in ((ROOT / "templates", "jinja2"), (ROOT / "recruitment_watch" / "web", "python"),
-                         (ROOT / "recruitment_watch" / "services", "python"),
-                         (ROOT / "recruitment_watch" / "reports", "python")):  # fmt: skip
-        pattern = "**.html" if method == "jinja2" else "**.py"
+    # and charts in Python; the risk score's explanations are message templates marked N_() in the pure engine.
+    for root, method, pattern in ((ROOT / "templates", "jinja2", "**.html"),
+                                  (ROOT / "recruitment_watch" / "web", "python", "**.py"),
+                                  (ROOT / "recruitment_watch" / "services", "python", "**.py"),
+                                  (ROOT / "recruitment_watch" / "reports", "python", "**.py"),
+                                  (ROOT / "recruitment_watch" / "checks", "python", "risk.py")):  # fmt: skip
         for _file, _line, message, _comments, _context in extract_from_dir(
             str(root), method_map=[(pattern, method)], keywords=KEYWORDS
         ):

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import case, func, select, true
 from sqlmodel import Session
 
-from recruitment_watch.checks.risk import principle_of
+from recruitment_watch.checks.risk import RiskLine, principle_of
 from recruitment_watch.models import Agency, Complaint, Contract, ContractVersion, FeePayment, Finding, FindingTally
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, ComplaintStatus, SubjectType
 from recruitment_watch.reports.builders.common import CorridorMatrix, Count, amount, corridor_matrix
@@ -110,7 +110,7 @@ class AgencyReport:
     risk_high: float
     risk_band: str
     risk_recommendation: str
-    risk_lines: list[tuple[str, float, str]]
+    risk_lines: list[RiskLine]  # plain data: each a message template with its parameters
     findings_total: int
     findings_open: int
     principles: list[PrincipleGroup]
@@ -292,7 +292,7 @@ def build_agency_report(
         for_agency=for_agency, on=on, licence_history=history_of(session, agency_id),
         risk_points=risk.score.points, risk_low=risk.score.low, risk_high=risk.score.high,
         risk_band=risk.score.band, risk_recommendation=risk.score.recommendation,
-        risk_lines=[(line.kind, line.points, line.explanation) for line in risk.score.lines],
+        risk_lines=list(risk.score.lines),
         findings_total=int(totals[0] or 0), findings_open=int(totals[1] or 0),
         principles=_principles(session, agency_id, for_agency), sample=_sample(session, agency_id, for_agency),
         contracts_total=sum(int(row[3]) for row in corridors),

@@ -8,7 +8,7 @@ from recruitment_watch.db import get_session
 from recruitment_watch.models.vocab import Role, RunStatus
 from recruitment_watch.services.scheduling.job_runs import job_ids_seen, run_history
 from recruitment_watch.web.access import for_roles
-from recruitment_watch.web.listing import csv_download, listed, wants_csv
+from recruitment_watch.web.listing import csv_download, listed, wants_csv, whole_list
 
 bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")
 
@@ -30,7 +30,7 @@ def index():
     if wants_csv():
         header = ["id", "job", "scheduled_for", "trigger", "runner", "attempts", "status", "started_at", "finished_at",
                   "detail"]  # fmt: skip
-        return csv_download("job-runs.csv", header, fetch, lambda r: [
+        return csv_download("job-runs.csv", header, whole_list(fetch), lambda r: [
             r.id, r.job_id, r.scheduled_for, r.trigger, r.runner, r.attempts, r.status, r.started_at, r.finished_at,
             r.detail])  # fmt: skip
     rows, page = listed(fetch)

@@ -14,7 +14,7 @@ from recruitment_watch.services.errors import ServiceError
 from recruitment_watch.web.access import actor, for_roles, writing
 from recruitment_watch.web.admin.people import organisation_choices
 from recruitment_watch.web.forms import ConfirmForm, KeyForm
-from recruitment_watch.web.listing import csv_download, listed, wants_csv
+from recruitment_watch.web.listing import csv_download, listed, wants_csv, whole_list
 
 bp = Blueprint("admin_keys", __name__, url_prefix="/admin/keys")
 admin_only = for_roles(Role.admin)
@@ -31,7 +31,7 @@ def index():
 
     if wants_csv():
         header = ["prefix", "organisation", "name", "scopes", "created_at", "last_used_at", "revoked_at"]
-        return csv_download("api-keys.csv", header, fetch, lambda row: [
+        return csv_download("api-keys.csv", header, whole_list(fetch), lambda row: [
             row[0].prefix, row[1], row[0].name, row[0].scopes, row[0].created_at, row[0].last_used_at,
             row[0].revoked_at])  # fmt: skip
     rows, page = listed(fetch)

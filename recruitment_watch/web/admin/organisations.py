@@ -15,7 +15,7 @@ from recruitment_watch.services.registry import agencies
 from recruitment_watch.services.registry.register_lists import agency_page, organisation_page
 from recruitment_watch.web.access import actor, for_roles, writing
 from recruitment_watch.web.forms import AgencyForm, OrganisationForm, choices
-from recruitment_watch.web.listing import csv_download, listed, wants_csv
+from recruitment_watch.web.listing import csv_download, listed, wants_csv, whole_list
 
 bp = Blueprint("admin_register", __name__, url_prefix="/admin")
 admin_only = for_roles(Role.admin)
@@ -45,7 +45,7 @@ def organisations():
                                  limit=limit)  # fmt: skip
 
     if wants_csv():
-        return csv_download("organisations.csv", ["id", "name", "kind", "country", "people"], fetch,
+        return csv_download("organisations.csv", ["id", "name", "kind", "country", "people"], whole_list(fetch),
                             lambda row: [row[0].id, row[0].name, row[0].kind, row[0].country, row[1]])  # fmt: skip
     rows, page = listed(fetch)
     return render_template("admin/organisations.html", rows=rows, page=page, search=search, kind=kind,
@@ -84,7 +84,7 @@ def agency_list():
 
     if wants_csv():
         header = ["id", "name", "country", "licence_no", "status", "licence_valid_from", "licence_valid_to"]
-        return csv_download("agencies.csv", header, fetch, lambda a: [
+        return csv_download("agencies.csv", header, whole_list(fetch), lambda a: [
             a.id, a.name, a.country, a.licence_no, a.status, a.licence_valid_from, a.licence_valid_to])  # fmt: skip
     rows, page = listed(fetch)
     return render_template("admin/agencies.html", rows=rows, page=page, search=search, status=licence_status,

@@ -15,7 +15,7 @@ from recruitment_watch.services.accounts.security_events import EventKind, list_
 from recruitment_watch.services.errors import ServiceError
 from recruitment_watch.web.access import actor, for_roles, writing
 from recruitment_watch.web.forms import ConfirmForm, InviteForm, RoleForm, choices
-from recruitment_watch.web.listing import csv_download, listed, wants_csv
+from recruitment_watch.web.listing import csv_download, listed, wants_csv, whole_list
 from recruitment_watch.web.login_manager import session_policy
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin/people")
@@ -37,7 +37,7 @@ def index():
     if wants_csv():
         header = ["id", "email", "full_name", "role", "organisation", "active", "password_set", "second_factor",
                   "locked_until", "last_login_at"]  # fmt: skip
-        return csv_download("people.csv", header, fetch, lambda p: [
+        return csv_download("people.csv", header, whole_list(fetch), lambda p: [
             p.id, p.email, p.full_name, p.role, p.organisation, p.is_active, p.has_password, p.second_factor,
             p.locked_until, p.last_login_at])  # fmt: skip
     rows, page = listed(fetch)

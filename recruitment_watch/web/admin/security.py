@@ -8,7 +8,7 @@ from recruitment_watch.db import get_session
 from recruitment_watch.models.vocab import Role
 from recruitment_watch.services.accounts.security_events import EventKind, list_events
 from recruitment_watch.web.access import for_roles
-from recruitment_watch.web.listing import csv_download, listed, wants_csv
+from recruitment_watch.web.listing import csv_download, listed, wants_csv, whole_list
 
 bp = Blueprint("admin_security", __name__, url_prefix="/admin/security-events")
 
@@ -26,7 +26,7 @@ def index():
 
     if wants_csv():
         header = ["id", "occurred_at", "kind", "outcome", "user", "by", "ip", "detail"]
-        return csv_download("security-events.csv", header, fetch, lambda e: [
+        return csv_download("security-events.csv", header, whole_list(fetch), lambda e: [
             e.id, e.occurred_at, e.kind, e.outcome, e.user_email, e.actor_email, e.ip, e.detail])  # fmt: skip
     rows, page = listed(fetch)
     return render_template("admin/security.html", rows=rows, page=page, kinds=[k.value for k in EventKind],
