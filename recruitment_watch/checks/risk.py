@@ -25,31 +25,31 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from recruitment_watch.checks.risk_texts import (
+    COMPLAINTS_NO_CONTRACTS_TEXT,
+    COMPLAINTS_TEXT,
+    FINDINGS_NO_RATE_TEXT,
+    FINDINGS_TEXT,
+    LICENCE_TEXTS,
+    RECOMMENDATIONS,
+    REPEAT_TEXT,
+    SHRINKAGE_TEXT,
+    RiskLine,
+)
 
 Band = Literal["ok", "watchlist", "suspension_review"]
 NonNegative = Annotated[float, Field(ge=0)]
 # Findings of these severities never count (a rule announced, not yet enforceable): excluded by value.
 UNCOUNTED_SEVERITIES = frozenset({"advisory"})
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
-
-
-def N_(message: str) -> str:
-    """Mark an explanation's message template for the catalogues (``pybabel extract -k N_``, babel.cfg). The engine
-    imports no translation library: it keeps the English template and its parameters, and the pages translate."""
-    return message
-
-
-# How the English explanation writes each number parameter; the pages write the same digits in the reader's locale.
-# A parameter not named here is a count, a code or a name, written as it is.
-NUMBER_FORMATS: dict[str, str] = {"rate": ".2f", "corridor_rate": ".2f", "raw": ".1f", "typical": ".1f", "index": ".1f",
-                                  "severity_points": "g", "factor": "g", "ratio": "g", "weight": "g",
-                                  "complaint_points": "g", "points": "g", "prior": "g"}  # fmt: skip
 
 
 class RiskWeights(BaseModel):
@@ -100,6 +100,7 @@ class RiskWeights(BaseModel):
         return self.principle_factor.get(principle_of(criterion_id), self.other_principle_factor)
 
 
+@cache  # a few hundred criterion ids, asked thousands of times per ranking
 def principle_of(criterion_id: str) -> str:
     """The criterion family: the id's first part (``FEE-PK-001`` → ``FEE``)."""
     return criterion_id.split("-", 1)[0]
@@ -148,32 +149,6 @@ class Baseline:
 
 
 @dataclass(frozen=True)
-class RiskLine:
-    """One explained contribution to the score: an English message template (``%(name)s`` placeholders, marked for
-    the catalogues) and its parameters, so a page can write it in its reader's language; ``explanation`` is the
-    English sentence the API and the console show."""
-
-    kind: Literal["findings", "repeat", "complaints", "shrinkage", "licence"]
-    points: float
-    text: str
-    params: Mapping[str, object] = field(default_factory=dict, hash=False)
-
-    @property
-    def explanation(self) -> str:
-        """The English sentence: every number written as ``NUMBER_FORMATS`` says, a date as ISO 8601."""
-        return self.text % {name: english_param(name, value) for name, value in self.params.items()}
-
-
-def english_param(name: str, value: object) -> str:
-    """One parameter as the English explanation writes it."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if name in NUMBER_FORMATS and isinstance(value, int | float):
-        return format(value, NUMBER_FORMATS[name])
-    return str(value)
-
-
-@dataclass(frozen=True)
 class RiskScore:
     """The index, its interval, the band, the recommendation and one line per term."""
 
@@ -187,62 +162,31 @@ class RiskScore:
     corridor: str = ""
 
 
-RECOMMENDATIONS: dict[Band, str] = {
-    "ok": N_("No action beyond routine monitoring."),
-    "watchlist": N_("Recommend placing the agency on the watchlist for closer inspection."),
-    "suspension_review": N_("Recommend a licence suspension review by the competent authority."),
-}
-
-# The explanations' message templates (the API's English text is ``template % params``).
-FINDINGS_TEXT = N_(
-    "%(findings)s %(severity)s %(principle)s finding(s) on %(contracts)s contracts = %(rate)s per 100 "
-    "× %(severity_points)s (severity) × %(factor)s (principle) (%(criteria)s)"
-)
-FINDINGS_NO_RATE_TEXT = N_(
-    "%(findings)s %(severity)s %(principle)s finding(s) on %(contracts)s contracts = no rate "
-    "× %(severity_points)s (severity) × %(factor)s (principle) (%(criteria)s)"
-)
-REPEAT_TEXT = N_(
-    "repeat offence: %(criterion)s on %(findings)s subjects = %(rate)s per 100, ≥ %(ratio)s × the "
-    "corridor's %(corridor_rate)s: weighs %(weight)s ×"
-)
-COMPLAINTS_TEXT = N_("%(count)s substantiated complaint(s) over %(contracts)s contracts = %(rate)s per 100 × "
-                     "%(complaint_points)s")  # fmt: skip
-COMPLAINTS_NO_CONTRACTS_TEXT = N_("%(count)s substantiated complaint(s) over %(contracts)s contracts = no contracts × "
-                                  "%(complaint_points)s")  # fmt: skip
-SHRINKAGE_TEXT = N_(
-    "%(contracts)s contracts in the window: raw %(raw)s shrunk towards the corridor %(corridor)s's "
-    "typical agency (100 = %(typical)s weighted points per 100 contracts) with the weight of "
-    "%(prior)s contracts = %(index)s"
-)
-# A licence decision's line, by whether its date and its reason are known.
-LICENCE_TEXTS: dict[tuple[bool, bool], str] = {
-    (True, True): N_("licence %(status)s on %(decided_on)s (%(reason)s) = %(points)s points"),
-    (True, False): N_("licence %(status)s on %(decided_on)s = %(points)s points"),
-    (False, True): N_("licence %(status)s (%(reason)s) = %(points)s points"),
-    (False, False): N_("licence %(status)s = %(points)s points"),
-}
-
-
 def _weighted(agency: AgencyConduct, baseline: Baseline | None, weights: RiskWeights) -> dict[str, tuple]:
-    """Per criterion: (severity, findings, weight per finding, repeat?)."""
-    out = {}
+    """Per criterion: (severity, findings, weight per finding, repeat?). A repeat needs the corridor's rates and a
+    denominator (this loop runs for every count of every agency, thrice per ranking: invariants are read once)."""
+    out, points, n, least = {}, weights.severity_points, agency.contracts, weights.repeat_min_findings
+    rates = baseline.criterion_rates if baseline is not None and n > 0 else None
     for count in agency.counts:
         if count.severity in UNCOUNTED_SEVERITIES or count.findings <= 0:
             continue
-        each = weights.severity_points.get(count.severity, 0) * weights.factor(count.criterion_id)
-        repeat = False
-        if baseline is not None and agency.contracts > 0 and count.findings >= weights.repeat_min_findings:
-            usual = baseline.criterion_rates.get(count.criterion_id, 0.0)
-            repeat = count.findings / agency.contracts >= weights.repeat_ratio * usual
+        each = points.get(count.severity, 0) * weights.factor(count.criterion_id)
+        repeat = (
+            rates is not None
+            and count.findings >= least
+            and (count.findings / n >= weights.repeat_ratio * rates.get(count.criterion_id, 0.0))
+        )
         out[count.criterion_id] = (count.severity, count.findings, each, repeat)
     return out
 
 
-def weighted_points(agency: AgencyConduct, baseline: Baseline | None, weights: RiskWeights) -> tuple[float, float]:
-    """The agency's weighted breaches (points) and their variance (compound Poisson), repeats included."""
+def weighted_points(agency: AgencyConduct, baseline: Baseline | None, weights: RiskWeights,
+                    weighted: dict[str, tuple] | None = None) -> tuple[float, float]:  # fmt: skip
+    """The agency's weighted breaches (points) and their variance (compound Poisson), repeats included; ``weighted``:
+    its ``_weighted`` counts when the caller has them already."""
     total = variance = 0.0
-    for _severity, findings, each, repeat in _weighted(agency, baseline, weights).values():
+    weighted = _weighted(agency, baseline, weights) if weighted is None else weighted
+    for _severity, findings, each, repeat in weighted.values():
         weight = each * (weights.repeat_factor if repeat else 1)
         total += weight * findings
         variance += weight * weight * findings
@@ -294,11 +238,11 @@ def corridor_baselines(agencies: Sequence[AgencyConduct], weights: RiskWeights) 
     return baselines
 
 
-def _finding_lines(agency: AgencyConduct, baseline: Baseline, weights: RiskWeights, scale: float) -> list[RiskLine]:
+def _finding_lines(agency: AgencyConduct, baseline: Baseline, weights: RiskWeights, scale: float,
+                   weighted: dict[str, tuple]) -> list[RiskLine]:  # fmt: skip
     """One line per (principle, severity) present, one per repeated criterion; points in index units."""
     groups: dict[tuple[str, str], list[tuple[str, int, float]]] = defaultdict(list)
     lines = []
-    weighted = _weighted(agency, baseline, weights)
     for criterion_id, (severity, findings, each, _repeat) in weighted.items():
         groups[(principle_of(criterion_id), severity)].append((criterion_id, findings, each))
     n = agency.contracts
@@ -365,7 +309,8 @@ def score_agency(agency: AgencyConduct, baseline: Baseline, weights: RiskWeights
     weights = weights or RiskWeights()
     n, m = agency.contracts, weights.prior_contracts
     typical = baseline.typical_rate
-    points, variance = weighted_points(agency, baseline, weights)
+    weighted = _weighted(agency, baseline, weights)
+    points, variance = weighted_points(agency, baseline, weights, weighted)
     shrunk = (points + m * typical) / (n + m)  # per contract
     between = (n * (points / n) ** 2 if n else 0.0) + m * typical**2  # contract-to-contract spread
     spread = math.sqrt(variance + m * baseline.variance + weights.contract_cv**2 * between) / (n + m)
@@ -373,7 +318,7 @@ def score_agency(agency: AgencyConduct, baseline: Baseline, weights: RiskWeights
     # An agency's lines in index units: its raw rate's share, before shrinkage; with no contract in the window, its
     # share of the shrunk estimate (the prior's contracts are then the only denominator).
     scale = to_index / n if n else to_index / m
-    lines = _finding_lines(agency, baseline, weights, scale)
+    lines = _finding_lines(agency, baseline, weights, scale, weighted)
     complaint = _complaint_line(agency, weights, scale)
     lines += [complaint] if complaint else []
     raw_index = points * scale

@@ -12,7 +12,7 @@ from flask_babel import format_date, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from recruitment_watch.checks.risk import RiskLine, english_param
+from recruitment_watch.checks.risk_texts import RiskLine, english_param
 
 TERMS = {
     # roles and organisation kinds

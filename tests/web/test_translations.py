@@ -45,7 +45,7 @@ def _source_messages() -> set[str]:
                                   (ROOT / "recruitment_watch" / "web", "python", "**.py"),
                                   (ROOT / "recruitment_watch" / "services", "python", "**.py"),
                                   (ROOT / "recruitment_watch" / "reports", "python", "**.py"),
-                                  (ROOT / "recruitment_watch" / "checks", "python", "risk.py")):  # fmt: skip
+                                  (ROOT / "recruitment_watch" / "checks", "python", "risk_texts.py")):  # fmt: skip
         for _file, _line, message, _comments, _context in extract_from_dir(
             str(root), method_map=[(pattern, method)], keywords=KEYWORDS
         ):

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import case, func, select, true
 from sqlmodel import Session
 
-from recruitment_watch.checks.risk import RiskLine, principle_of
+from recruitment_watch.checks.risk import principle_of
+from recruitment_watch.checks.risk_texts import RiskLine
 from recruitment_watch.models import Agency, Complaint, Contract, ContractVersion, FeePayment, Finding, FindingTally
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, ComplaintStatus, SubjectType
 from recruitment_watch.reports.builders.common import CorridorMatrix, Count, amount, corridor_matrix
