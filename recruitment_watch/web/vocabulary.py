@@ -8,11 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 from flask import Flask
-from flask_babel import format_date, format_decimal, gettext
+from flask_babel import format_date, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from recruitment_watch.checks.risk_texts import RiskLine, english_param
+from recruitment_watch.web.i18n import DEFAULT, locale_decimal
 
 TERMS = {
     # roles and organisation kinds
@@ -97,7 +98,7 @@ def _reader_param(name: str, value: object) -> object:
         return value
     digits = Decimal(english_param(name, value))  # the English text's rounding, then the locale's writing
     places = max(0, -int(digits.as_tuple().exponent))
-    return format_decimal(digits, format="0" + ("." + "0" * places if places else ""))
+    return locale_decimal(digits, str(get_locale() or DEFAULT), "0" + ("." + "0" * places if places else ""))
 
 
 def bdi(text: str | None) -> Markup:
