@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -160,30 +161,52 @@ def columns_of(kind: str) -> tuple[Column, ...]:
     return COLUMNS[kind]
 
 
+def _read_int(cell: str) -> int:
+    text = cell.strip()
+    if not _WHOLE_NUMBER.match(text):
+        raise CellError("must be a whole number (digits only, no separators or decimals)")
+    return int(text)
+
+
+def _read_bool(cell: str) -> bool:
+    lowered = cell.strip().lower()
+    if lowered not in _TRUE and lowered not in _FALSE:
+        raise CellError("must be true or false")
+    return lowered in _TRUE
+
+
+def _read_date(cell: str) -> date:
+    text = cell.strip()
+    try:
+        if not _ISO_DATE.match(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CellError("must be a date written YYYY-MM-DD") from None
+
+
+def _read_list(cell: str) -> list[str]:
+    return [part.strip() for part in cell.strip().split(LIST_SEPARATOR) if part.strip()]
+
+
+def _read_text(cell: str) -> str:
+    return cell
+
+
+_READERS: dict[str, Callable[[str], Any]] = {
+    "int": _read_int, "bool": _read_bool, "date": _read_date, "list": _read_list, "text": _read_text,
+}  # fmt: skip
+
+
+def reader_of(column: Column) -> Callable[[str], Any]:
+    """What reads a non-empty cell of ``column`` (``read_cell`` without choosing the reader for every cell)."""
+    return _READERS[column.kind]
+
+
 def read_cell(column: Column, cell: str) -> Any:
     """The value of a non-empty cell for the input model; ``CellError`` says why it cannot be read. Numbers stay
     signed ("-5" is -5, which the model then refuses as below its minimum), never guessed from other spellings."""
-    text = cell.strip()
-    kind = column.kind
-    if kind == "int":
-        if not _WHOLE_NUMBER.match(text):
-            raise CellError("must be a whole number (digits only, no separators or decimals)")
-        return int(text)
-    if kind == "bool":
-        lowered = text.lower()
-        if lowered not in _TRUE | _FALSE:
-            raise CellError("must be true or false")
-        return lowered in _TRUE
-    if kind == "date":
-        try:
-            if not _ISO_DATE.match(text):
-                raise ValueError(text)
-            return date.fromisoformat(text)
-        except ValueError:
-            raise CellError("must be a date written YYYY-MM-DD") from None
-    if kind == "list":
-        return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
-    return cell
+    return _READERS[column.kind](cell)
 
 
 def template_csv(kind: str) -> str:

@@ -3,9 +3,10 @@
 Every row becomes the payload the API would receive and is validated by the same input models (``WorkerInput``,
 ``ContractInput`` — which ``prepare_agency_contract`` validates — and ``ApiFeePaymentInput``); an error names the
 row's line and the CSV column. What the models cannot know — does the employer exist, is the job order or the
-worker this agency's, is the reference taken — is looked up once per chunk with the same answers ``store_contract``
-gives one by one (at 100,000 rows a query per row would take minutes). Payments are stored by the API's own
-``record_agency_payment`` inside ``submit_bulk``, exactly as ``POST /fee-payments/bulk`` stores them.
+worker this agency's, is the reference taken — is asked once per chunk of the rules ``store_contract`` and the API
+apply one by one (``check_references``: at 100,000 rows a query per row would take minutes). Payments are stored
+by the API's own ``record_agency_payment`` inside ``submit_bulk``, exactly as ``POST /fee-payments/bulk`` stores
+them.
 
 A row already stored is skipped, not stored twice: a contract by its reference (the API's natural key), a payment
 by the digest of its checked content (``csv_import_row``).
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -29,8 +30,6 @@ from recruitment_watch.models import (
     Contract,
     ContractVersion,
     CsvImportRow,
-    Employer,
-    JobOrder,
     Worker,
     WorkerIdentity,
 )
@@ -38,9 +37,10 @@ from recruitment_watch.models.base import pack_list, utc_now
 from recruitment_watch.schemas.common import MAX_ID
 from recruitment_watch.schemas.contracts import ContractInput, WorkerInput
 from recruitment_watch.services.access.actor import Actor
-from recruitment_watch.services.contracts.csv_columns import CellError, Column, columns_of, read_cell
+from recruitment_watch.services.contracts.csv_columns import CellError, Column, columns_of, reader_of
 from recruitment_watch.services.contracts.csv_reading import CsvRow
 from recruitment_watch.services.contracts.intake import version_row
+from recruitment_watch.services.contracts.references import ContractRefs, check_references
 from recruitment_watch.services.contracts.submissions import ApiFeePaymentInput, record_agency_payment, submit_bulk
 from recruitment_watch.services.errors import NotFound
 
@@ -68,42 +68,60 @@ class Checked:
     duplicates: int = 0
 
 
-def _put(payload: dict[str, Any], parts: tuple[str | int, ...], value: Any) -> None:
-    """Set ``("versions", 0, "kind")``-style ``parts`` in a nested payload."""
+def _container(payload: dict[str, Any], prefix: tuple[str | int, ...]) -> dict[str, Any]:
+    """The dict at ``("versions", 0)``-style ``prefix`` in a nested payload, made (with its lists) when missing."""
     target: Any = payload
-    for part, following in zip(parts, parts[1:], strict=False):
+    for part, following in zip(prefix, (*prefix[1:], None), strict=True):
         if isinstance(part, int):
             while len(target) <= part:
                 target.append({})
             target = target[part]
         else:
             target = target.get(part) or target.setdefault(part, [] if isinstance(following, int) else {})
-    target[parts[-1]] = value
+    return target
+
+
+# How each column's cell is read and where its value goes: (column name, reader, ((prefix, key), …)), where the
+# prefix is () for a top-level field. Worked out once per column table: at 100,000 rows of 60 columns, deciding it
+# again for every cell costs seconds.
+_Plan = tuple[tuple[str, Callable[[str], Any], tuple[tuple[tuple[str | int, ...], str | int], ...]], ...]
+_PLANS: dict[int, tuple[Sequence[Column], _Plan]] = {}
+
+
+def _plan_of(columns: Sequence[Column]) -> _Plan:
+    known = _PLANS.get(id(columns))
+    if known is not None and known[0] is columns:
+        return known[1]
+    plan = tuple((column.name, reader_of(column), tuple((parts[:-1], parts[-1]) for parts in column.parts))
+                 for column in columns)  # fmt: skip
+    _PLANS[id(columns)] = (columns, plan)
+    return plan
 
 
 def payload_of(row: CsvRow, columns: Sequence[Column]) -> tuple[dict[str, Any], list[RowError]]:
     """The API payload a row stands for, and the cells that could not be read (left out of the payload)."""
     payload: dict[str, Any] = {}
+    nested: dict[tuple[str | int, ...], dict[str, Any]] = {}
     errors = []
     if row.extra:
         errors.append(RowError(row.line, None, f"has {row.extra} more cells than the header has columns"))
     cells = row.cells
-    for column in columns:
-        cell = cells.get(column.name)
-        if not cell or not cell.strip():
+    for name, reader, targets in _plan_of(columns):
+        cell = cells.get(name)
+        if not cell or cell.isspace():
             continue
         try:
-            value = read_cell(column, cell)
+            value = reader(cell)
         except CellError as exc:
-            errors.append(RowError(row.line, column.name, str(exc)))
+            errors.append(RowError(row.line, name, str(exc)))
             continue
-        for parts in column.parts:
-            if len(parts) == 1:  # most cells: a top-level field, at 100,000 rows the generic walk costs seconds
-                payload[parts[0]] = value
-            elif len(parts) == 2 and parts[0] in payload:
-                payload[parts[0]][parts[1]] = value
+        for prefix, key in targets:
+            if prefix:
+                nested.setdefault(prefix, {})[key] = value
             else:
-                _put(payload, parts, value)
+                payload[key] = value
+    for prefix, values in nested.items():
+        _container(payload, prefix).update(values)
     return payload, errors
 
 
@@ -189,43 +207,29 @@ class ContractRows(_Rows):
         return worker, contract, row.line
 
     def check(self, rows: Sequence[CsvRow]) -> Checked:
-        """Validate a chunk of rows and look up what they refer to (a few queries for the whole chunk)."""
+        """Validate a chunk of rows and look up what they refer to: the API's own rules (``check_references``), asked
+        once for the whole chunk. A row whose reference is already one of this agency's contracts is a re-upload."""
         checked = Checked()
         candidates = [item for row in rows if (item := self._row(row, checked.errors)) is not None]
-        if not candidates:
-            return checked
-        taken = dict(self.session.execute(select(Contract.reference, Contract.agency_id).where(
-            Contract.reference.in_({contract.reference for _, contract, _ in candidates}))).all())  # fmt: skip
-        employers = dict(self.session.execute(select(Employer.id, Employer.name).where(
-            Employer.id.in_({contract.employer_id for _, contract, _ in candidates}))).all())  # fmt: skip
-        wanted_orders = {contract.job_order_id for _, contract, _ in candidates} - {None}
-        orders = set(self.session.scalars(select(JobOrder.id).where(JobOrder.id.in_(wanted_orders),
-                                                                    JobOrder.agency_id == self.agency_id)))  # fmt: skip
-        workers = self._known_workers({worker.reference for worker, _, _ in candidates} - self.new_workers)
-        for worker, contract, line in candidates:
-            owner = taken.get(contract.reference)
-            if owner == self.agency_id:
+        refs = [ContractRefs(self.agency_id, contract.reference, (("employer_id", contract.employer_id),),
+                             contract.job_order_id,
+                             worker_reference=None if worker.reference in self.new_workers else worker.reference)
+                for worker, contract, _ in candidates]  # fmt: skip
+        for (worker, contract, line), answer in zip(candidates, check_references(refs, session=self.session),
+                                                    strict=True):  # fmt: skip
+            if answer.reference_owner == self.agency_id:
                 checked.duplicates += 1
                 continue
-            errors = []
-            if owner is not None:
-                errors.append(RowError(line, "reference", f"contract {contract.reference} already exists"))
-            if contract.employer_id not in employers:
-                errors.append(RowError(line, "employer_id", f"employer {contract.employer_id} does not exist"))
-            if contract.job_order_id is not None and contract.job_order_id not in orders:
-                errors.append(RowError(line, "job_order_id", f"job order {contract.job_order_id} does not exist"))
-            known = workers.get(worker.reference, 0)
-            if known is None:
-                errors.append(RowError(line, "worker_reference",
-                                       f"worker reference {worker.reference} is already in use"))  # fmt: skip
+            errors = [RowError(line, self.column_for(problem.field.split(".")), str(problem))
+                      for problem in answer.problems]  # fmt: skip
             checked.errors += errors
             if not errors:
                 self.lines[contract.reference] = line
-                checked.good.append(self._prepared(line, worker, contract, known or None, employers))
+                checked.good.append(self._prepared(line, worker, contract, answer.worker_id, answer.employer_names))
         return checked
 
     def _prepared(self, line: int, worker: WorkerInput, contract: ContractInput, worker_id: int | None,
-                  employers: dict[int, str]) -> ContractRow:  # fmt: skip
+                  employers: Mapping[int, str]) -> ContractRow:  # fmt: skip
         registers = worker_id is None and worker.reference not in self.new_workers
         if registers:
             self.new_workers.add(worker.reference)
@@ -239,17 +243,6 @@ class ContractRows(_Rows):
                         None),
         )  # fmt: skip
 
-    def _known_workers(self, references: set[str]) -> dict[str, int | None]:
-        """Workers already registered under these references: their id when they are on a contract of this agency,
-        None when they are someone else's (``_known_worker`` in the API refuses those)."""
-        if not references:
-            return {}
-        found = dict(self.session.execute(select(Worker.reference, Worker.id).where(
-            Worker.reference.in_(references))).all())  # fmt: skip
-        ours = set(self.session.scalars(select(Contract.worker_id).where(
-            Contract.agency_id == self.agency_id, Contract.worker_id.in_(set(found.values())))))  # fmt: skip
-        return {reference: worker_id if worker_id in ours else None for reference, worker_id in found.items()}
-
     def store(self, rows: Sequence[ContractRow]) -> tuple[int, list[RowError]]:
         """Insert checked rows: new workers (and their identities), contracts, first versions — one batch each.
         A reference another request stored meanwhile fails the UNIQUE constraint, and with it the transaction."""
@@ -257,22 +250,22 @@ class ContractRows(_Rows):
             return 0, []
         now = utc_now()
         stamps = {"created_at": now, "updated_at": now}
-        # Plain executemany, then the ids by the unique references: RETURNING in parameter order makes SQLite insert
-        # one row per statement.
+        # Plain executemany on the tables, then the ids by the unique references: RETURNING in parameter order makes
+        # SQLite insert one row per statement, and the ORM's bulk path would only walk rows that are already columns.
         new = [item for item in rows if item.new_worker is not None]
         if new:
-            self.session.execute(insert(Worker), [item.new_worker | stamps for item in new])
+            self.session.execute(insert(Worker.__table__), [item.new_worker | stamps for item in new])
             self.worker_ids.update(self.session.execute(select(Worker.reference, Worker.id).where(
                 Worker.reference.in_([item.worker_reference for item in new]))).all())  # fmt: skip
             identities = [item.identity | {"worker_id": self.worker_ids[item.worker_reference]} for item in new]
-            self.session.execute(insert(WorkerIdentity), identities)
+            self.session.execute(insert(WorkerIdentity.__table__), identities)
         contracts = [item.contract | stamps | {"worker_id": item.worker_id or self.worker_ids[item.worker_reference]}
                      for item in rows]  # fmt: skip
-        self.session.execute(insert(Contract), contracts)
+        self.session.execute(insert(Contract.__table__), contracts)
         ids = dict(self.session.execute(select(Contract.reference, Contract.id).where(
             Contract.reference.in_([contract["reference"] for contract in contracts]))).all())  # fmt: skip
         versions = [item.version | {"contract_id": ids[item.contract["reference"]]} for item in rows]
-        self.session.execute(insert(ContractVersion), versions)
+        self.session.execute(insert(ContractVersion.__table__), versions)
         return len(rows), []
 
 

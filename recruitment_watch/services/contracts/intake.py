@@ -9,11 +9,11 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from recruitment_watch import money
-from recruitment_watch.models import Agency, Contract, ContractVersion, Employer, Worker, WorkerIdentity
+from recruitment_watch.models import Agency, Contract, ContractVersion, Worker, WorkerIdentity
 from recruitment_watch.models.base import pack_list, utc_now
 from recruitment_watch.schemas.contracts import ContractInput, ContractVersionInput, WorkerInput
 from recruitment_watch.services.contracts.fees import record_fee_payment
-from recruitment_watch.services.contracts.ownership import own_job_order
+from recruitment_watch.services.contracts.references import ContractRefs, check_one
 from recruitment_watch.services.contracts.version_hash import version_sha256
 from recruitment_watch.services.errors import Conflict, NotFound, ServiceError
 
@@ -37,6 +37,13 @@ def register_worker(data: WorkerInput | Mapping[str, Any], *, session: Session) 
     session.add(WorkerIdentity(worker_id=worker.id, **checked.model_dump(include=set(_IDENTITY_FIELDS))))
     session.flush()
     return worker
+
+
+def contract_refs(checked: ContractInput) -> ContractRefs:
+    """What a contract refers to, as ``check_references`` checks it: worker, job order, employers, reference."""
+    versions = ((f"versions.{index}.employer_id", terms.employer_id) for index, terms in enumerate(checked.versions))
+    return ContractRefs(checked.agency_id, checked.reference, (("employer_id", checked.employer_id), *versions),
+                        checked.job_order_id, worker_id=checked.worker_id)  # fmt: skip
 
 
 def _require(session: Session, model: type, row_id: int, field: str) -> Any:
@@ -77,7 +84,8 @@ def add_contract_version(
     """Append a version to a contract, chained to the latest one. Earlier versions are never changed."""
     terms = ContractVersionInput.model_validate(data)
     contract = _require(session, Contract, contract_id, "contract_id")
-    employer = _require(session, Employer, terms.employer_id, "employer_id")
+    employer_refs = ContractRefs(contract.agency_id, employers=(("employer_id", terms.employer_id),))
+    employer_name = check_one(employer_refs, session=session).employer_names[terms.employer_id]
     latest = session.execute(
         select(ContractVersion.seq, ContractVersion.content_sha256)
         .where(ContractVersion.contract_id == contract.id)
@@ -85,7 +93,7 @@ def add_contract_version(
         .limit(1)
     ).first()
     seq, previous = (latest[0] + 1, latest[1]) if latest else (1, None)
-    version = ContractVersion.model_validate(version_row(contract, seq, terms, employer.name, previous))
+    version = ContractVersion.model_validate(version_row(contract, seq, terms, employer_name, previous))
     session.add(version)
     contract.updated_at = utc_now()
     session.add(contract)
@@ -104,17 +112,7 @@ def store_contract(
     """``submit_contract``, also returning the stored versions (oldest first)."""
     checked = ContractInput.model_validate(data)
     _require(session, Agency, checked.agency_id, "agency_id")
-    _require(session, Worker, checked.worker_id, "worker_id")
-    own_job_order(session, checked.agency_id, checked.job_order_id)
-    wanted = {checked.employer_id, *(terms.employer_id for terms in checked.versions)}
-    names = dict(session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(wanted))).all())
-    if checked.employer_id not in names:
-        raise NotFound(f"employer {checked.employer_id} does not exist", field="employer_id")
-    for index, terms in enumerate(checked.versions):
-        if terms.employer_id not in names:
-            raise NotFound(f"employer {terms.employer_id} does not exist", field=f"versions.{index}.employer_id")
-    if session.scalar(select(Contract.id).where(Contract.reference == checked.reference)) is not None:
-        raise Conflict(f"contract {checked.reference} already exists", field="reference")
+    names = check_one(contract_refs(checked), session=session).employer_names
     contract = Contract.model_validate(checked.model_dump(exclude={"versions", "fee_payments"}))
     session.add(contract)
     session.flush()

@@ -26,6 +26,7 @@ from recruitment_watch.services.access.actor import Actor
 from recruitment_watch.services.contracts.fees import record_fee_payment
 from recruitment_watch.services.contracts.intake import register_worker, store_contract, unsaved_worker
 from recruitment_watch.services.contracts.preview import preview
+from recruitment_watch.services.contracts.references import ContractRefs, check_references
 from recruitment_watch.services.errors import Conflict, FieldError, NotFound, Rejected, ServiceError
 
 T = TypeVar("T")
@@ -73,17 +74,18 @@ def _checked(model: type[T], payload: Any) -> T:
         raise Rejected(_field_errors(exc)) from exc
 
 
+def _rejected(exc: ServiceError, prefix: str = "") -> Rejected:
+    kind = "not_found" if isinstance(exc, NotFound) else "conflict" if isinstance(exc, Conflict) else "validation"
+    return Rejected([FieldError(prefix + (exc.field or "") or None, str(exc))], kind=kind)
+
+
 def _service_errors(call: Callable[[], T], *, prefix: str = "") -> T:
     try:
         return call()
     except ValidationError as exc:
         raise Rejected(_field_errors(exc, prefix)) from exc
-    except NotFound as exc:
-        raise Rejected([FieldError(prefix + (exc.field or "") or None, str(exc))], kind="not_found") from exc
-    except Conflict as exc:
-        raise Rejected([FieldError(prefix + (exc.field or "") or None, str(exc))], kind="conflict") from exc
     except ServiceError as exc:
-        raise Rejected([FieldError(prefix + (exc.field or "") or None, str(exc))]) from exc
+        raise _rejected(exc, prefix) from exc
 
 
 def _require_agency(actor: Actor) -> int:
@@ -105,22 +107,17 @@ def _agency_has_worker(session: Session, agency_id: int, worker_id: int) -> bool
 def _known_worker(session: Session, agency_id: int, submitted: Any) -> Worker | None:
     """The agency's own worker named by id or by reference; None for an inline worker not registered yet.
 
-    An id or reference of a worker with no contract at this agency is refused (``Rejected``).
+    An id or reference of a worker with no contract at this agency is refused (``Rejected``), by the rule the CSV
+    import applies too (``check_references``).
     """
     worker = submitted.worker
-    if isinstance(worker, WorkerRef):
-        if not _agency_has_worker(session, agency_id, worker.id):
-            raise Rejected([FieldError("worker.id", f"worker {worker.id} does not exist")], kind="not_found")
-        return session.get(Worker, worker.id)
-    existing = session.scalar(select(Worker).where(Worker.reference == worker.reference))
-    if existing is None:
-        return None
-    if not _agency_has_worker(session, agency_id, existing.id):
-        raise Rejected(
-            [FieldError("worker.reference", f"worker reference {worker.reference} is already in use")],
-            kind="conflict",
-        )
-    return existing
+    by_id = isinstance(worker, WorkerRef)
+    refs = ContractRefs(agency_id, own_worker_id=worker.id if by_id else None,
+                        worker_reference=None if by_id else worker.reference)  # fmt: skip
+    answer = check_references([refs], session=session)[0]
+    if answer.problems:
+        raise _rejected(answer.problems[0])
+    return session.get(Worker, answer.worker_id) if answer.worker_id is not None else None
 
 
 @dataclass
