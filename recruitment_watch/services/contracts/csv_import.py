@@ -39,7 +39,7 @@ from recruitment_watch.schemas.contracts import ContractInput, WorkerInput
 from recruitment_watch.services.access.actor import Actor
 from recruitment_watch.services.contracts.csv_columns import CellError, Column, columns_of, reader_of
 from recruitment_watch.services.contracts.csv_reading import CsvRow
-from recruitment_watch.services.contracts.intake import version_row
+from recruitment_watch.services.contracts.intake import chained_version, version_columns
 from recruitment_watch.services.contracts.references import ContractRefs, check_references
 from recruitment_watch.services.contracts.submissions import ApiFeePaymentInput, record_agency_payment, submit_bulk
 from recruitment_watch.services.errors import NotFound
@@ -125,15 +125,14 @@ def payload_of(row: CsvRow, columns: Sequence[Column]) -> tuple[dict[str, Any], 
     return payload, errors
 
 
-class _Rows:
-    """What both kinds share: the columns, the agency, field names for errors, validation through a model."""
+class _Reader:
+    """Reading rows of one kind for one agency, without the database: the columns, field names for errors,
+    validation through a model (so a worker process can do it: ``csv_parallel``)."""
 
     kind = ""
 
-    def __init__(self, actor: Actor, *, session: Session) -> None:
-        if actor.agency_id is None or session.get(Agency, actor.agency_id) is None:
-            raise NotFound("this organisation has no registered agency; ask the ministry to link it")
-        self.actor, self.agency_id, self.session = actor, actor.agency_id, session
+    def __init__(self, agency_id: int) -> None:
+        self.agency_id = agency_id
         self.columns = columns_of(self.kind)
         self.by_path = {path: column.name for column in self.columns for path in column.paths}
 
@@ -161,6 +160,63 @@ class _Rows:
             return None
 
 
+class _Rows(_Reader):
+    """Checking and storing rows for the actor's agency, in the actor's session."""
+
+    def __init__(self, actor: Actor, *, session: Session) -> None:
+        if actor.agency_id is None or session.get(Agency, actor.agency_id) is None:
+            raise NotFound("this organisation has no registered agency; ask the ministry to link it")
+        super().__init__(actor.agency_id)
+        self.actor, self.session = actor, session
+
+
+@dataclass
+class ParsedContract:
+    """A contract row both input models accept, as the plain columns it will be stored with (cheap to send back from
+    a worker process), and what it refers to; the employer's name, the worker's id and the version's hash come once
+    the references are looked up."""
+
+    line: int
+    worker_reference: str
+    reference: str
+    employer_id: int
+    job_order_id: int | None
+    worker: dict[str, Any]  # the worker's columns, stored when this row registers the worker
+    identity: dict[str, Any]
+    contract: dict[str, Any]
+    version: dict[str, Any]  # the first version's columns but its employer's name and hashes
+
+
+# A chunk of contract rows read and validated: the rows the models accept, and the errors of the others.
+Parsed = tuple[list[ParsedContract], list[RowError]]
+
+
+class ContractReader(_Reader):
+    """The part of checking contract rows that needs no database: cells read, both input models validated, the
+    columns made."""
+
+    kind = "contracts"
+
+    def parse(self, rows: Sequence[CsvRow]) -> Parsed:
+        candidates, errors = [], []
+        unsaved = SimpleNamespace(id=None, agency_id=self.agency_id)
+        for row in rows:
+            payload, row_errors = payload_of(row, self.columns)
+            worker = self.validated(WorkerInput, payload.pop("worker", {}), row.line, row_errors, prefix="worker.")
+            payload |= {"agency_id": self.agency_id, "worker_id": MAX_ID}  # the worker's id is known when stored
+            contract = self.validated(ContractInput, payload, row.line, row_errors)
+            errors.extend(row_errors)
+            if row_errors or worker is None or contract is None:
+                continue
+            candidates.append(ParsedContract(
+                row.line, worker.reference, contract.reference, contract.employer_id, contract.job_order_id,
+                _worker_columns(worker), worker.model_dump(include=set(_IDENTITY_FIELDS)),
+                contract.model_dump(exclude={"versions", "fee_payments", "worker_id"}),
+                version_columns(unsaved, 1, contract.versions[0]),
+            ))  # fmt: skip
+        return candidates, errors
+
+
 def _worker_columns(worker: WorkerInput) -> dict[str, Any]:
     """The ``worker`` row ``unsaved_worker`` makes, as plain columns: validating 100,000 table models again would
     double the import's time, and the input is validated already (a test holds the two to the same columns)."""
@@ -181,10 +237,8 @@ class ContractRow:
     version: dict[str, Any]
 
 
-class ContractRows(_Rows):
+class ContractRows(_Rows, ContractReader):
     """Contract rows: one contract, its worker (inline, or the agency's own by reference) and its first version."""
-
-    kind = "contracts"
 
     def __init__(self, actor: Actor, *, session: Session) -> None:
         super().__init__(actor, session=session)
@@ -192,56 +246,41 @@ class ContractRows(_Rows):
         self.new_workers: set[str] = set()  # references of the workers this file registers
         self.worker_ids: dict[str, int] = {}  # worker reference → id, once registered
 
-    def _row(self, row: CsvRow, errors: list[RowError]) -> tuple[WorkerInput, ContractInput, int] | None:
-        payload, row_errors = payload_of(row, self.columns)
-        worker = self.validated(WorkerInput, payload.pop("worker", {}), row.line, row_errors, prefix="worker.")
-        payload |= {"agency_id": self.agency_id, "worker_id": MAX_ID}  # the worker's id is known when stored
-        contract = self.validated(ContractInput, payload, row.line, row_errors)
-        errors.extend(row_errors)
-        if row_errors or worker is None or contract is None:
-            return None
-        earlier = self.lines.get(contract.reference)
-        if earlier is not None:
-            errors.append(RowError(row.line, "reference", f"the same reference is on line {earlier} of this file"))
-            return None
-        return worker, contract, row.line
-
-    def check(self, rows: Sequence[CsvRow]) -> Checked:
-        """Validate a chunk of rows and look up what they refer to: the API's own rules (``check_references``), asked
-        once for the whole chunk. A row whose reference is already one of this agency's contracts is a re-upload."""
+    def check(self, rows: Sequence[CsvRow], parsed: Parsed | None = None) -> Checked:
+        """Validate a chunk of rows (or take them ``parsed`` already, by a worker process) and look up what they refer
+        to: the API's own rules (``check_references``), asked once for the whole chunk. A row whose reference is
+        already one of this agency's contracts is a re-upload; one an earlier row of the file gave is refused."""
         checked = Checked()
-        candidates = [item for row in rows if (item := self._row(row, checked.errors)) is not None]
-        refs = [ContractRefs(self.agency_id, contract.reference, (("employer_id", contract.employer_id),),
-                             contract.job_order_id,
-                             worker_reference=None if worker.reference in self.new_workers else worker.reference)
-                for worker, contract, _ in candidates]  # fmt: skip
-        for (worker, contract, line), answer in zip(candidates, check_references(refs, session=self.session),
-                                                    strict=True):  # fmt: skip
+        candidates, checked.errors = parsed if parsed is not None else self.parse(rows)
+        refs = [ContractRefs(self.agency_id, item.reference, (("employer_id", item.employer_id),), item.job_order_id,
+                             worker_reference=None if item.worker_reference in self.new_workers
+                             else item.worker_reference)
+                for item in candidates]  # fmt: skip
+        for item, answer in zip(candidates, check_references(refs, session=self.session), strict=True):
+            earlier = self.lines.get(item.reference)
+            if earlier is not None:
+                checked.errors.append(RowError(item.line, "reference",
+                                               f"the same reference is on line {earlier} of this file"))  # fmt: skip
+                continue
             if answer.reference_owner == self.agency_id:
                 checked.duplicates += 1
                 continue
-            errors = [RowError(line, self.column_for(problem.field.split(".")), str(problem))
+            errors = [RowError(item.line, self.column_for(problem.field.split(".")), str(problem))
                       for problem in answer.problems]  # fmt: skip
             checked.errors += errors
             if not errors:
-                self.lines[contract.reference] = line
-                checked.good.append(self._prepared(line, worker, contract, answer.worker_id, answer.employer_names))
+                self.lines[item.reference] = item.line
+                checked.good.append(self._prepared(item, answer.worker_id, answer.employer_names))
+        checked.errors.sort(key=lambda error: error.line)
         return checked
 
-    def _prepared(self, line: int, worker: WorkerInput, contract: ContractInput, worker_id: int | None,
-                  employers: Mapping[int, str]) -> ContractRow:  # fmt: skip
-        registers = worker_id is None and worker.reference not in self.new_workers
+    def _prepared(self, item: ParsedContract, worker_id: int | None, employers: Mapping[int, str]) -> ContractRow:
+        registers = worker_id is None and item.worker_reference not in self.new_workers
         if registers:
-            self.new_workers.add(worker.reference)
-        terms = contract.versions[0]
-        return ContractRow(
-            line, worker.reference, worker_id,
-            _worker_columns(worker) if registers else None,
-            worker.model_dump(include=set(_IDENTITY_FIELDS)) if registers else None,
-            contract.model_dump(exclude={"versions", "fee_payments", "worker_id"}),
-            version_row(SimpleNamespace(id=None, agency_id=self.agency_id), 1, terms, employers[terms.employer_id],
-                        None),
-        )  # fmt: skip
+            self.new_workers.add(item.worker_reference)
+        return ContractRow(item.line, item.worker_reference, worker_id, item.worker if registers else None,
+                           item.identity if registers else None, item.contract,
+                           chained_version(item.version, employers[item.version["employer_id"]], None))  # fmt: skip
 
     def store(self, rows: Sequence[ContractRow]) -> tuple[int, list[RowError]]:
         """Insert checked rows: new workers (and their identities), contracts, first versions — one batch each.

@@ -32,6 +32,7 @@ from recruitment_watch.models.vocab import OrganisationKind, Role
 from recruitment_watch.services.access.actor import Actor, role_scopes
 from recruitment_watch.services.contracts.csv_columns import columns_of
 from recruitment_watch.services.contracts.csv_import import ContractRows, PaymentRows, RowError
+from recruitment_watch.services.contracts.csv_parallel import PARALLEL_FROM_ROWS, parsed_chunks
 from recruitment_watch.services.contracts.csv_reading import CsvFile, CsvRow, open_csv
 from recruitment_watch.services.errors import N_, Conflict, Forbidden, NotFound, ServiceError
 from recruitment_watch.services.trust.actor_context import acting
@@ -162,14 +163,16 @@ class _NothingStored(Exception):
 
 
 def _check_all(engine: Engine, record: CsvImport, actor: Actor, file: CsvFile, spool: IO[bytes],
-               progress: Progress | None) -> _Tally:  # fmt: skip
-    """Pass 1: every row checked, reading only; the good rows, ready to insert, go to ``spool`` a chunk at a time,
-    and the progress is written after each chunk."""
+               progress: Progress | None, parallel_from: int) -> _Tally:  # fmt: skip
+    """Pass 1: every row checked, reading only (a large file's rows read and validated by worker processes:
+    ``csv_parallel``); the good rows, ready to insert, go to ``spool`` a chunk at a time, and the progress is written
+    after each chunk."""
     tally, done = _Tally([]), 0
     with new_session(engine) as session:
         rows = _rows_for(record.kind, actor, session, record.id)
-        for chunk in _chunks(file.rows()):
-            checked = rows.check(chunk)
+        for chunk, parsed in parsed_chunks(record.kind, rows.agency_id, _chunks(file.rows()), file.rows_total,
+                                           parallel_from=parallel_from):  # fmt: skip
+            checked = rows.check(chunk) if parsed is None else rows.check(chunk, parsed)
             tally.errors += checked.errors
             tally.duplicates += checked.duplicates
             if checked.good:
@@ -238,14 +241,15 @@ def _claim(engine: Engine, import_id: int) -> CsvImport | None:
         return session.get(CsvImport, import_id) if claimed else None
 
 
-def run_import(engine: Engine, import_id: int, actor: Actor, file: CsvFile, *,
-               progress: Progress | None = None) -> CsvImport:  # fmt: skip
-    """Process a queued import to its end (done, or failed with the reason) and return its final state."""
+def run_import(engine: Engine, import_id: int, actor: Actor, file: CsvFile, *, progress: Progress | None = None,
+               parallel_from: int = PARALLEL_FROM_ROWS) -> CsvImport:  # fmt: skip
+    """Process a queued import to its end (done, or failed with the reason) and return its final state. Contract
+    files of at least ``parallel_from`` rows are read and validated in worker processes."""
     record = _claim(engine, import_id)
     if record is not None:
         try:
             with tempfile.TemporaryFile(prefix="rw-import-") as spool:
-                tally = _check_all(engine, record, actor, file, spool, progress)
+                tally = _check_all(engine, record, actor, file, spool, progress, parallel_from)
                 if tally.errors and record.mode == ImportMode.all_or_nothing.value:
                     with unit_of_work(engine) as session:
                         _finish(session, import_id, tally)

@@ -57,13 +57,18 @@ def version_row(
     contract: Contract, seq: int, terms: ContractVersionInput, employer_name: str, previous_sha256: str | None
 ) -> dict[str, Any]:
     """The stored columns of one version: terms, USD-equivalent monthly wage, code lists and chained hash."""
+    return chained_version(version_columns(contract, seq, terms), employer_name, previous_sha256)
+
+
+def version_columns(contract: Any, seq: int, terms: ContractVersionInput) -> dict[str, Any]:
+    """A version's columns but the employer's name and the hashes: what its terms alone decide (a CSV import's
+    worker process makes these; the name is looked up and the hash chained by the process that stores them)."""
     on = terms.signed_on or utc_now().date()  # unsigned offers convert at today's rate
     row = {
         **terms.model_dump(mode="python"),
         "contract_id": contract.id,
         "agency_id": contract.agency_id,
         "seq": seq,
-        "employer_name": employer_name,
         "basic_wage_usd_minor": money.monthly_usd_minor(
             terms.basic_wage_minor, terms.wage_period.value, terms.wage_currency, on
         ),
@@ -73,7 +78,12 @@ def version_row(
     for key in ("kind", "wage_period", "return_ticket_by", "recruitment_costs_borne_by"):
         if row[key] is not None:
             row[key] = getattr(row[key], "value", row[key])
-    row["previous_sha256"] = previous_sha256
+    return row
+
+
+def chained_version(columns: dict[str, Any], employer_name: str, previous_sha256: str | None) -> dict[str, Any]:
+    """``columns`` with the employer's name and the hash chained to ``previous_sha256``."""
+    row = {**columns, "employer_name": employer_name, "previous_sha256": previous_sha256}
     row["content_sha256"] = version_sha256(row, previous_sha256)
     return row
 

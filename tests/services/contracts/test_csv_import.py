@@ -251,3 +251,43 @@ def test_fuzzed_rows_give_only_field_errors_and_all_or_nothing_never_writes_part
     stored = count_rows(session, Contract) - before
     assert stored == (0 if final.rows_rejected else final.rows_stored)
     session.rollback()
+
+
+def _mixed_rows(employer_id: int, prefix: str) -> list[dict[str, str]]:
+    """Twelve rows: good ones, bad cells, an unknown employer, a reference given twice (in one chunk of four and
+    across chunks), a worker on two rows."""
+    rows = [contract_cells(employer_id, f"{prefix}{n}", worker_reference=f"W-{prefix}{n}") for n in range(12)]
+    rows[1]["basic_wage_minor"] = "-5"
+    rows[3]["reference"] = rows[0]["reference"]
+    rows[4]["employer_id"] = "999999"
+    rows[5]["worker_reference"] = rows[2]["worker_reference"]
+    rows[8]["reference"] = rows[2]["reference"]
+    rows[9]["kind"] = "draft"
+    return rows
+
+
+def test_a_file_read_by_worker_processes_gives_what_the_same_file_read_inline_gives(engine, session, setting,
+                                                                                   monkeypatch):  # fmt: skip
+    actor, employer_id, _ = setting
+    monkeypatch.setattr(csv_import_runs, "CHUNK_ROWS", 4)  # three chunks, handed to the processes one by one
+    outcomes = {}
+    for prefix, parallel_from in (("IN-", 1_000_000), ("PAR-", 1)):
+        record, checked = csv_import_runs.start_import(actor, "contracts", f"{prefix}.csv",
+                                                       csv_bytes(_mixed_rows(employer_id, prefix)), "keep_good",
+                                                       session=session, limits=LIMITS)  # fmt: skip
+        session.commit()
+        final = csv_import_runs.run_import(engine, record.id, actor, checked, parallel_from=parallel_from)
+        stored = session.scalars(select(Contract.reference).where(Contract.reference.like(f"CT-CSV-{prefix}%")))
+        workers = session.scalars(select(Worker.reference).where(Worker.reference.like(f"W-{prefix}%")))
+        outcomes[prefix] = (final.status, final.rows_stored, final.rows_rejected,
+                            [(e["line"], e["field"], e["reason"]) for e in final.errors],
+                            sorted(reference.removeprefix(f"CT-CSV-{prefix}") for reference in stored),
+                            sorted(reference.removeprefix(f"W-{prefix}") for reference in workers))  # fmt: skip
+    assert outcomes["IN-"] == outcomes["PAR-"]
+    status, stored, rejected, errors, references, workers = outcomes["PAR-"]
+    assert (status, stored, rejected) == ("done", 7, 5)
+    assert [(line, field) for line, field, _ in errors] == [
+        (3, "basic_wage_minor"), (5, "reference"), (6, "employer_id"), (10, "reference"), (11, "kind")]  # fmt: skip
+    assert errors[1][2] == "the same reference is on line 2 of this file"
+    assert errors[3][2] == "the same reference is on line 4 of this file"
+    assert references == ["0", "10", "11", "2", "5", "6", "7"] and "5" not in workers and len(workers) == 6
