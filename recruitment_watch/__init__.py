@@ -7,6 +7,7 @@ engine, no scheduler, no settings.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -65,6 +66,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     jobs.init_app(app)
     devtools.init_app(app)
+    if not app.testing:
+        # What is built by now (modules, the app, mappers, catalogues: hundreds of thousands of objects) lives as long
+        # as the process. Frozen, the collector's full passes stop walking it: a page that allocates many objects (the
+        # workspace at 1 M contracts) no longer pays for the whole heap now and then (median 76 → 53 ms in process).
+        gc.freeze()
     return app
 
 

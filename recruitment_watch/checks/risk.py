@@ -304,8 +304,10 @@ def band_for(points: float, weights: RiskWeights, low: float | None = None) -> B
     return "ok"
 
 
-def score_agency(agency: AgencyConduct, baseline: Baseline, weights: RiskWeights | None = None) -> RiskScore:
-    """The agency's index against its corridor's ``baseline``, explained line by line."""
+def score_agency(agency: AgencyConduct, baseline: Baseline, weights: RiskWeights | None = None, *,
+                 explained: bool = True) -> RiskScore:  # fmt: skip
+    """The agency's index against its corridor's ``baseline``, explained line by line (``explained=False``: the same
+    figures without the lines, for lists that show only the index and the band)."""
     weights = weights or RiskWeights()
     n, m = agency.contracts, weights.prior_contracts
     typical = baseline.typical_rate
@@ -318,8 +320,8 @@ def score_agency(agency: AgencyConduct, baseline: Baseline, weights: RiskWeights
     # An agency's lines in index units: its raw rate's share, before shrinkage; with no contract in the window, its
     # share of the shrunk estimate (the prior's contracts are then the only denominator).
     scale = to_index / n if n else to_index / m
-    lines = _finding_lines(agency, baseline, weights, scale, weighted)
-    complaint = _complaint_line(agency, weights, scale)
+    lines = _finding_lines(agency, baseline, weights, scale, weighted) if explained else []
+    complaint = _complaint_line(agency, weights, scale) if explained else None
     lines += [complaint] if complaint else []
     raw_index = points * scale
     index = shrunk * to_index if typical > 0 else 0.0
@@ -334,11 +336,14 @@ def score_agency(agency: AgencyConduct, baseline: Baseline, weights: RiskWeights
     low = round(max(0.0, (shrunk - weights.interval_z * spread) * to_index) + extra, 1)
     high = round((shrunk + weights.interval_z * spread) * to_index + extra, 1)
     band = band_for(total, weights, low if typical > 0 else None)
-    return RiskScore(total, band, RECOMMENDATIONS[band], tuple(lines), low, high, n, baseline.corridor)
+    return RiskScore(total, band, RECOMMENDATIONS[band], tuple(lines) if explained else (), low, high, n,
+                     baseline.corridor)  # fmt: skip
 
 
-def score_agencies(agencies: Sequence[AgencyConduct], weights: RiskWeights | None = None) -> dict[int, RiskScore]:
+def score_agencies(agencies: Sequence[AgencyConduct], weights: RiskWeights | None = None, *,
+                   explained: bool = True) -> dict[int, RiskScore]:  # fmt: skip
     """Every agency scored against its own corridor's baseline (computed from the same agencies)."""
     weights = weights or RiskWeights()
     baselines = corridor_baselines(agencies, weights)
-    return {agency.agency_id: score_agency(agency, baselines[agency.corridor], weights) for agency in agencies}
+    return {agency.agency_id: score_agency(agency, baselines[agency.corridor], weights, explained=explained)
+            for agency in agencies}  # fmt: skip

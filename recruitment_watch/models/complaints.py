@@ -32,7 +32,7 @@ class Complaint(Timestamped, table=True):
         sa.Index("ix_complaint_status_received", "status", "received_at"),
         # Covering indexes (migration 0023): the risk score's substantiated complaints per agency in its window, and
         # the workspace's last twelve months by month and SLA state, without reading the wide rows.
-        sa.Index("ix_complaint_substantiated_received", "substantiated", "received_at", "respondent_agency_id"),
+        sa.Index("ix_complaint_substantiated_agency", "substantiated", "respondent_agency_id", "received_at"),
         sa.Index("ix_complaint_received_clocks", "received_at", "status", "ack_due_at", "acknowledged_at",
                  "resolve_due_at", "resolved_at"),  # fmt: skip
         sa.Index("ix_complaint_agency_received", "respondent_agency_id", "received_at", "id"),  # newest first

@@ -23,7 +23,9 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 INDEXES = {
-    "ix_complaint_substantiated_received": ("substantiated", "received_at", "respondent_agency_id"),
+    # agency before date: read in the GROUP BY's order, no sort (with the date first SQLite preferred a skip-scan of
+    # the agency index below, 20 ms)
+    "ix_complaint_substantiated_agency": ("substantiated", "respondent_agency_id", "received_at"),
     "ix_complaint_received_clocks": (
         "received_at", "status", "ack_due_at", "acknowledged_at", "resolve_due_at", "resolved_at",
     ),

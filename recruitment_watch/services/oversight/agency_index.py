@@ -76,7 +76,7 @@ def _refuse_unless_ministry(actor: Actor) -> None:
 def _every_agency(actor: Actor, *, session: Session, on: date, weights: RiskWeights | None) -> list[IndexedAgency]:
     """Every agency with its figures, in the ranking's order (highest risk first)."""
     _refuse_unless_ministry(actor)
-    ranked = rank_agencies(session=session, on=on, weights=weights)
+    ranked = rank_agencies(session=session, on=on, weights=weights, explained=False)
     licences = {
         agency_id: (licence_no, country, status)
         for agency_id, licence_no, country, status in session.execute(

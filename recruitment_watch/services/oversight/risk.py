@@ -142,12 +142,13 @@ def read_conduct(
 
 
 def rank_agencies(
-    *, session: Session, on: date, weights: RiskWeights | None = None, public: bool = False
+    *, session: Session, on: date, weights: RiskWeights | None = None, public: bool = False, explained: bool = True
 ) -> list[AgencyRisk]:
-    """Every agency scored, highest risk first (ties: the larger interval's lower end, then the id). Reads only."""
+    """Every agency scored, highest risk first (ties: the larger interval's lower end, then the id). Reads only.
+    ``explained=False``: the scores without their explanation lines (lists showing the index and the band)."""
     weights = weights or RiskWeights()
     names, conduct = read_conduct(session=session, on=on, weights=weights, public=public)
-    scores = score_agencies(conduct, weights)
+    scores = score_agencies(conduct, weights, explained=explained)
     ranked = [AgencyRisk(agency_id, names[agency_id], score) for agency_id, score in scores.items()]
     return sorted(ranked, key=lambda risk: (-risk.score.points, -risk.score.low, risk.agency_id))
 

@@ -113,7 +113,7 @@ def workspace_for(actor: Actor, *, session: Session, now: datetime, weights: Ris
     """Every workspace figure at ``now``; only ministry actors (inspectors, admins) see the whole ministry's."""
     if not actor.sees_everything:
         raise Forbidden(N_("The workspace shows the whole ministry's figures: inspectors and administrators only."))
-    ranked = rank_agencies(session=session, on=now.date(), weights=weights)
+    ranked = rank_agencies(session=session, on=now.date(), weights=weights, explained=False)
     sectors, corridors = contracts_by_corridor(session=session)
     return Workspace(
         findings_by_severity=open_by_severity(actor, session=session),

@@ -4,6 +4,7 @@ one agency against its corridor alone gives exactly its entry in the full rankin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -138,6 +139,16 @@ def test_one_agency_scored_on_its_corridor_equals_its_entry_in_the_ranking(swept
         corridors = {conduct.corridor for conduct in read_conduct(session=session, on=today, weights=weights)[1]}
     assert alone == ranked and public == public_ranked
     assert len(corridors) > 1 and any(risk.score.contracts for risk in ranked.values())
+
+
+def test_a_ranking_without_explanations_has_the_same_scores_in_the_same_order(swept_demo):
+    today, weights = utc_now().date(), RiskWeights(min_typical_agencies=8)
+    with Session(swept_demo) as session:
+        explained = rank_agencies(session=session, on=today, weights=weights)
+        bare = rank_agencies(session=session, on=today, weights=weights, explained=False)
+    assert [(risk.agency_id, replace(risk.score, lines=())) for risk in explained] == [
+        (risk.agency_id, risk.score) for risk in bare]  # fmt: skip
+    assert all(risk.score.lines for risk in explained) and not any(risk.score.lines for risk in bare)
 
 
 def test_the_window_counts_the_contracts_recorded_since_its_first_day(engine):
