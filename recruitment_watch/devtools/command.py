@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from recruitment_watch.devtools.bench_sweep import run_benchmark
+from recruitment_watch.devtools.pg_cluster import bench_database
 
 
 @click.group("bench")
@@ -26,20 +27,10 @@ def bench_group() -> None:
 )
 def bench_sweep(contracts: int, sample: int, seed: int, database_url: str | None, postgres: bool) -> None:
     """Full sweep (first and steady), incremental sweep after 1,000 changes, naive baseline, peak RSS."""
-    cluster = None
-    with tempfile.TemporaryDirectory(prefix="rw-bench-") as folder:
-        if postgres:
-            from recruitment_watch.devtools.pg_cluster import start_cluster
-
-            cluster = start_cluster()
-            database_url = cluster.url
-        url = database_url or f"sqlite:///{folder}/bench.sqlite3"
-        try:
-            click.echo(f"benchmark: {contracts} contracts on {url.split('://')[0]}")
-            run_benchmark(url, contracts=contracts, sample=sample, seed=seed, echo=click.echo)
-        finally:
-            if cluster is not None:
-                cluster.stop()
+    with tempfile.TemporaryDirectory(prefix="rw-bench-") as folder, bench_database(postgres, folder) as built:
+        url = database_url if database_url and not postgres else built
+        click.echo(f"benchmark: {contracts} contracts on {url.split('://')[0]}")
+        run_benchmark(url, contracts=contracts, sample=sample, seed=seed, echo=click.echo)
 
 
 @bench_group.command("verify")
@@ -121,15 +112,10 @@ def bench_pages(database_url: str | None, contracts: int, cache_dir: str, reques
     from recruitment_watch.devtools.bench_pages import run_pages_benchmark
 
     if postgres:
-        from recruitment_watch.devtools.pg_cluster import start_cluster
-
-        cluster = start_cluster()
-        try:
-            _build_swept_demo(cluster.url, contracts)
+        with bench_database(True, cache_dir) as url:
+            _build_swept_demo(url, contracts)
             click.echo("benchmark: inspector pages on postgresql")
-            run_pages_benchmark(cluster.url, requests=requests, workers=workers, echo=click.echo)
-        finally:
-            cluster.stop()
+            run_pages_benchmark(url, requests=requests, workers=workers, echo=click.echo)
         return
     if database_url is None:
         cached = Path(cache_dir) / f"rw-bench-pages-{contracts}.sqlite3"
@@ -207,20 +193,10 @@ def bench_api(workers: int, seconds: float, count: int, bulk_size: int, threads:
 
     from recruitment_watch.devtools.bench_api import run_api_benchmark
 
-    cluster = None
-    with tempfile.TemporaryDirectory(prefix="rw-bench-api-") as folder:
-        if postgres:
-            from recruitment_watch.devtools.pg_cluster import start_cluster
-
-            cluster = start_cluster()
-        url = cluster.url if cluster else f"sqlite:///{folder}/bench.sqlite3"
-        try:
-            click.echo(f"API benchmark: gunicorn -w {workers}, {threads} client threads, {url.split('://')[0]}")
-            run_api_benchmark(url, Path(folder), workers=workers, seconds=seconds, count=count, bulk_size=bulk_size,
-                              threads=threads, echo=click.echo)  # fmt: skip
-        finally:
-            if cluster is not None:
-                cluster.stop()
+    with tempfile.TemporaryDirectory(prefix="rw-bench-api-") as folder, bench_database(postgres, folder) as url:
+        click.echo(f"API benchmark: gunicorn -w {workers}, {threads} client threads, {url.split('://')[0]}")
+        run_api_benchmark(url, Path(folder), workers=workers, seconds=seconds, count=count, bulk_size=bulk_size,
+                          threads=threads, echo=click.echo)  # fmt: skip
 
 
 @bench_group.command("audit")
@@ -237,20 +213,10 @@ def bench_audit(workers: int, seconds: float, count: int, threads: int, rounds: 
 
     from recruitment_watch.devtools.bench_audit import run_audit_benchmark
 
-    cluster = None
-    with tempfile.TemporaryDirectory(prefix="rw-bench-audit-") as folder:
-        if postgres:
-            from recruitment_watch.devtools.pg_cluster import start_cluster
-
-            cluster = start_cluster()
-        url = cluster.url if cluster else f"sqlite:///{folder}/bench.sqlite3"
-        try:
-            click.echo(f"audit benchmark: gunicorn -w {workers}, {threads} client threads, {url.split('://')[0]}")
-            run_audit_benchmark(url, Path(folder), workers=workers, seconds=seconds, count=count, threads=threads,
-                                rounds=rounds, echo=click.echo)  # fmt: skip
-        finally:
-            if cluster is not None:
-                cluster.stop()
+    with tempfile.TemporaryDirectory(prefix="rw-bench-audit-") as folder, bench_database(postgres, folder) as url:
+        click.echo(f"audit benchmark: gunicorn -w {workers}, {threads} client threads, {url.split('://')[0]}")
+        run_audit_benchmark(url, Path(folder), workers=workers, seconds=seconds, count=count, threads=threads,
+                            rounds=rounds, echo=click.echo)  # fmt: skip
 
 
 @bench_group.command("import")

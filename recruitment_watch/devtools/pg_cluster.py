@@ -12,6 +12,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,3 +98,17 @@ def start_cluster() -> Cluster:
         "CREATE DATABASE rw_test",
     )
     return cluster
+
+
+@contextmanager
+def bench_database(postgres: bool, folder: str) -> Iterator[str]:
+    """The URL a benchmark builds its database at: a throwaway cluster's (stopped and deleted afterwards) with
+    ``postgres``, else a fresh SQLite file in ``folder``."""
+    if not postgres:
+        yield f"sqlite:///{folder}/bench.sqlite3"
+        return
+    cluster = start_cluster()
+    try:
+        yield cluster.url
+    finally:
+        cluster.stop()
