@@ -6,9 +6,7 @@ Every view is for ministry inspectors and admins; anyone else gets 404. Files ar
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
@@ -43,7 +41,13 @@ from recruitment_watch.web.case_forms import (
     StatusForm,
     WorkingFileForm,
 )
-from recruitment_watch.web.evidence_files import evidence_limits, evidence_store, takes_evidence, uploads
+from recruitment_watch.web.evidence_files import (
+    evidence_download,
+    evidence_limits,
+    evidence_store,
+    takes_evidence,
+    uploads,
+)
 from recruitment_watch.web.forms import choices
 from recruitment_watch.web.listing import csv_download, listed, wants_csv, whole_list
 from recruitment_watch.web.vocabulary import term
@@ -223,14 +227,6 @@ def download(reference: str, attachment_id: int):
     try:
         complaint = cases.case_of(actor(), reference, session=db)
         attachment = cases.attachment_of(actor(), complaint, attachment_id, session=db)
-        path = evidence_store().path_of(attachment.storage_key)
-    except (ServiceError, ValueError):
+        return evidence_download(attachment)
+    except (ServiceError, ValueError):  # ValueError: a storage key that is not the store's
         abort(404)
-    if not path.is_file():
-        abort(404)
-    # Read whole (a file is at most EVIDENCE_MAX_FILE_BYTES): no handle stays open if the client goes away.
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0)  # fmt: skip
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

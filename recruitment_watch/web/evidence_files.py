@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from flask import current_app, request
+from flask import Response, abort, current_app, request, send_file
 from sqlmodel import Session
 from werkzeug.datastructures import FileStorage
 
@@ -30,6 +31,20 @@ def evidence_store() -> EvidenceStore:
     """The evidence folder: ``EVIDENCE_FOLDER``, or ``<instance>/evidence`` (outside every served folder)."""
     folder = current_app.config["EVIDENCE_FOLDER"] or Path(current_app.instance_path) / "evidence"
     return EvidenceStore(folder)
+
+
+def evidence_download(attachment) -> Response:
+    """A stored evidence file as a download: never shown inline, never sniffed as another type, never cached; a
+    file missing from the store is a 404. Read whole (a file is at most EVIDENCE_MAX_FILE_BYTES): no handle stays
+    open if the client goes away."""
+    path = evidence_store().path_of(attachment.storage_key)
+    if not path.is_file():
+        abort(404)
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.filename, max_age=0)  # fmt: skip
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def evidence_limits() -> EvidenceLimits:

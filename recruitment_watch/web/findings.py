@@ -8,10 +8,9 @@ complaint finding no inspector has disclosed to it (404, as for one that does no
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from pydantic import ValidationError
@@ -37,8 +36,8 @@ from recruitment_watch.web.access import actor, for_roles, writing
 from recruitment_watch.web.complaint_forms import DESTINATIONS, ORIGINS
 from recruitment_watch.web.evidence_files import (
     commit_with_files,
+    evidence_download,
     evidence_limits,
-    evidence_store,
     takes_evidence,
     uploads,
 )
@@ -183,13 +182,6 @@ def download(finding_id: int, file_id: int):
     """A file of the agency's response, as a download (never shown inline, never sniffed as another type)."""
     try:
         attachment = workflow.attachment_of(actor(), finding_id, file_id, session=get_session())
-        path = evidence_store().path_of(attachment.storage_key)
-    except (ServiceError, ValueError):
+        return evidence_download(attachment)
+    except (ServiceError, ValueError):  # ValueError: a storage key that is not the store's
         abort(404)
-    if not path.is_file():
-        abort(404)
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0)  # fmt: skip
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
