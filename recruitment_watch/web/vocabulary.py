@@ -56,6 +56,9 @@ TERMS = {
     "lender": _l("lender"), "cash": _l("cash"), "bank": _l("bank transfer"), "digital": _l("digital payment"),
     "wage_deduction": _l("deducted from wages"), "month": _l("month"), "week": _l("week"), "day": _l("day"),
     "hour": _l("hour"),
+    # the kinds of a risk score's explanation lines (checks.risk_texts.RiskLine.kind)
+    "findings": _l("Findings"), "complaints": _l("Complaints"), "licence": _l("Licence"),
+    "repeat": _l("Repeat offence"), "shrinkage": _l("Weighed against the corridor"),
 }  # fmt: skip
 
 SERVICE_MESSAGES = (
