@@ -33,12 +33,12 @@ def test_upgrade_from_empty_creates_every_table_and_has_no_drift(empty_database_
     try:
         assert migrate.current_revision(engine) is None
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0023"
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0024"
         tables = set(inspect(engine).get_table_names())
         assert set(SQLModel.metadata.tables) <= tables
         assert migrate.drift(engine) == []
         migrate.upgrade(engine)  # upgrading again is a no-op
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0023"
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0024"
     finally:
         engine.dispose()
 

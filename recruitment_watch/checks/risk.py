@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -106,9 +106,9 @@ def principle_of(criterion_id: str) -> str:
     return criterion_id.split("-", 1)[0]
 
 
-@dataclass(frozen=True)
-class CriterionCount:
-    """Findings of one criterion against the agency, first recorded in the window."""
+class CriterionCount(NamedTuple):
+    """Findings of one criterion against the agency, first recorded in the window (a named tuple: a ranking reads
+    thousands of them, and a tuple is made in a fraction of a frozen dataclass's time)."""
 
     criterion_id: str
     severity: str
@@ -162,21 +162,26 @@ class RiskScore:
     corridor: str = ""
 
 
-def _weighted(agency: AgencyConduct, baseline: Baseline | None, weights: RiskWeights) -> dict[str, tuple]:
+def _weighted(agency: AgencyConduct, baseline: Baseline | None, weights: RiskWeights,
+              units: dict[tuple[str, str], float] | None = None) -> dict[str, tuple]:  # fmt: skip
     """Per criterion: (severity, findings, weight per finding, repeat?). A repeat needs the corridor's rates and a
-    denominator (this loop runs for every count of every agency, thrice per ranking: invariants are read once)."""
+    denominator (this loop runs for every count of every agency: invariants are read once, and ``units`` remembers
+    each (severity, criterion) weight across the agencies of one ranking)."""
     out, points, n, least = {}, weights.severity_points, agency.contracts, weights.repeat_min_findings
     rates = baseline.criterion_rates if baseline is not None and n > 0 else None
-    for count in agency.counts:
-        if count.severity in UNCOUNTED_SEVERITIES or count.findings <= 0:
+    units = {} if units is None else units
+    for criterion_id, severity, findings in agency.counts:
+        if severity in UNCOUNTED_SEVERITIES or findings <= 0:
             continue
-        each = points.get(count.severity, 0) * weights.factor(count.criterion_id)
+        each = units.get((severity, criterion_id))
+        if each is None:
+            each = units[(severity, criterion_id)] = points.get(severity, 0) * weights.factor(criterion_id)
         repeat = (
             rates is not None
-            and count.findings >= least
-            and (count.findings / n >= weights.repeat_ratio * rates.get(count.criterion_id, 0.0))
+            and findings >= least
+            and (findings / n >= weights.repeat_ratio * rates.get(criterion_id, 0.0))
         )
-        out[count.criterion_id] = (count.severity, count.findings, each, repeat)
+        out[criterion_id] = (severity, findings, each, repeat)
     return out
 
 
@@ -214,10 +219,19 @@ def corridor_baselines(agencies: Sequence[AgencyConduct], weights: RiskWeights) 
     """Each corridor's typical agency: the median weighted rate of its agencies with at least ``prior_min_contracts``
     contracts in the window, when at least ``min_typical_agencies`` are that large; else the median over every
     corridor; else ``reference_rate``. Criterion rates (for repeats) and the variance are pooled per corridor."""
+    return _measure(agencies, weights)[0]
+
+
+def _measure(agencies: Sequence[AgencyConduct], weights: RiskWeights
+             ) -> tuple[dict[str, Baseline], dict[int, dict[str, tuple]]]:  # fmt: skip
+    """The corridor baselines and each agency's ``_weighted`` counts, which the scores reuse: a repeat is judged
+    against the corridor's criterion rates, known before its typical rate."""
     by_corridor: dict[str, list[AgencyConduct]] = defaultdict(list)
     for agency in agencies:
         by_corridor[agency.corridor].append(agency)
     measured: dict[str, tuple[dict[str, float], list[tuple[AgencyConduct, float, float]], int]] = {}
+    weighted: dict[int, dict[str, tuple]] = {}
+    units: dict[tuple[str, str], float] = {}
     for corridor, members in by_corridor.items():
         recorded = sum(agency.contracts for agency in members)
         per_criterion: dict[str, int] = defaultdict(int)
@@ -226,8 +240,10 @@ def corridor_baselines(agencies: Sequence[AgencyConduct], weights: RiskWeights) 
                 per_criterion[count.criterion_id] += count.findings
         rates = {key: found / recorded for key, found in per_criterion.items()} if recorded else {}
         first = Baseline(corridor, 0.0, rates)
-        measured[corridor] = (rates, [(agency, *weighted_points(agency, first, weights)) for agency in members],
-                              recorded)  # fmt: skip
+        for agency in members:
+            weighted[agency.agency_id] = _weighted(agency, first, weights, units)
+        measured[corridor] = (rates, [(agency, *weighted_points(agency, first, weights, weighted[agency.agency_id]))
+                                      for agency in members], recorded)  # fmt: skip
     everyone = [member for _, members, _ in measured.values() for member in members]
     national = _typical(everyone, weights)
     baselines = {}
@@ -235,7 +251,7 @@ def corridor_baselines(agencies: Sequence[AgencyConduct], weights: RiskWeights) 
         typical = _typical(members, weights) or national or weights.reference_rate
         variance = sum(var for _, _, var in members) / recorded if recorded else 0.0
         baselines[corridor] = Baseline(corridor, typical, rates, variance, len(members))
-    return baselines
+    return baselines, weighted
 
 
 def _finding_lines(agency: AgencyConduct, baseline: Baseline, weights: RiskWeights, scale: float,
@@ -305,13 +321,14 @@ def band_for(points: float, weights: RiskWeights, low: float | None = None) -> B
 
 
 def score_agency(agency: AgencyConduct, baseline: Baseline, weights: RiskWeights | None = None, *,
-                 explained: bool = True) -> RiskScore:  # fmt: skip
+                 explained: bool = True, weighted: dict[str, tuple] | None = None) -> RiskScore:  # fmt: skip
     """The agency's index against its corridor's ``baseline``, explained line by line (``explained=False``: the same
-    figures without the lines, for lists that show only the index and the band)."""
+    figures without the lines, for lists that show only the index and the band); ``weighted``: its ``_weighted``
+    counts when the caller has them already."""
     weights = weights or RiskWeights()
     n, m = agency.contracts, weights.prior_contracts
     typical = baseline.typical_rate
-    weighted = _weighted(agency, baseline, weights)
+    weighted = _weighted(agency, baseline, weights) if weighted is None else weighted
     points, variance = weighted_points(agency, baseline, weights, weighted)
     shrunk = (points + m * typical) / (n + m)  # per contract
     between = (n * (points / n) ** 2 if n else 0.0) + m * typical**2  # contract-to-contract spread
@@ -344,6 +361,7 @@ def score_agencies(agencies: Sequence[AgencyConduct], weights: RiskWeights | Non
                    explained: bool = True) -> dict[int, RiskScore]:  # fmt: skip
     """Every agency scored against its own corridor's baseline (computed from the same agencies)."""
     weights = weights or RiskWeights()
-    baselines = corridor_baselines(agencies, weights)
-    return {agency.agency_id: score_agency(agency, baselines[agency.corridor], weights, explained=explained)
+    baselines, weighted = _measure(agencies, weights)
+    return {agency.agency_id: score_agency(agency, baselines[agency.corridor], weights, explained=explained,
+                                           weighted=weighted[agency.agency_id])
             for agency in agencies}  # fmt: skip

@@ -35,7 +35,8 @@ class Complaint(Timestamped, table=True):
         sa.Index("ix_complaint_substantiated_agency", "substantiated", "respondent_agency_id", "received_at"),
         sa.Index("ix_complaint_received_clocks", "received_at", "status", "ack_due_at", "acknowledged_at",
                  "resolve_due_at", "resolved_at"),  # fmt: skip
-        sa.Index("ix_complaint_agency_received", "respondent_agency_id", "received_at", "id"),  # newest first
+        # An agency's newest complaints in order, and its count by status from the index alone (migration 0024).
+        sa.Index("ix_complaint_agency_received", "respondent_agency_id", "received_at", "id", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

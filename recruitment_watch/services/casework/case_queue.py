@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select
 from sqlmodel import Session
 
 from recruitment_watch.models import Agency, Complaint, Organisation, User
@@ -100,6 +100,18 @@ def sla_condition(state: SlaState, now: datetime) -> ColumnElement[bool]:
     if state is SlaState.due_soon:
         return and_(_open(), ~overdue, due_soon)
     return and_(_open(), ~due_soon)
+
+
+def sla_state_case(now: datetime, *, closed: str) -> ColumnElement[str]:
+    """SQL for each complaint's SLA state name at ``now`` (``closed`` for a case no longer open), the twin of
+    ``sla_state_of`` in one CASE: each test reads a few columns of the row, in the order the states exclude one
+    another, so a count by state judges every complaint once (the three ``sla_condition`` tests judged them thrice)."""
+    return case(
+        (~_open(), literal(closed)),
+        (_running_due_before(now), literal(SlaState.overdue.value)),
+        (_running_due_before(now + DUE_SOON), literal(SlaState.due_soon.value)),
+        else_=literal(SlaState.on_track.value),
+    )
 
 
 def running_due_dates(complaint: Complaint) -> list[datetime]:

@@ -72,7 +72,7 @@ def window_start(on: date, weights: RiskWeights) -> date:
 def _finding_counts(session: Session, start: date, public: bool, of_agencies) -> dict[int, list[CriterionCount]]:
     month = date(start.year, start.month, 1)
     keys = (FindingTally.agency_id, FindingTally.criterion_id, FindingTally.severity)
-    rows = session.execute(
+    rows = session.connection().execute(  # Core rows: thousands of plain tuples, no ORM result machinery
         select(*keys, func.sum(FindingTally.findings))
         .where(
             FindingTally.agency_id.is_not(None),

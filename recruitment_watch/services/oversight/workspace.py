@@ -15,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, case, cast, func, literal, select
+from sqlalchemy import func, literal, select, union_all
 from sqlmodel import Session
 
 from recruitment_watch.checks.risk import RiskWeights
 from recruitment_watch.models import Complaint, ContractTally, FeeTally, FindingTally
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, FeeCategory, Severity
 from recruitment_watch.services.access.actor import Actor
-from recruitment_watch.services.casework.case_queue import SlaState, sla_condition
+from recruitment_watch.services.casework.case_queue import SlaState, sla_state_case
 from recruitment_watch.services.criteria.fee_totals import NOT_RECRUITMENT_COST
 from recruitment_watch.services.errors import N_, Forbidden
 from recruitment_watch.services.oversight.finding_tally import open_by_severity
@@ -186,32 +186,25 @@ def fees_by_category(*, session: Session) -> list[CategoryFees]:
 
 
 def complaints_by_month(*, session: Session, now: datetime, months: int = COMPLAINT_MONTHS) -> list[MonthComplaints]:
-    """Complaints received in each of the last ``months`` calendar months (this one included), by SLA state now."""
-    first = _months_back(now.date(), months - 1)
-    state = case(
-        *((sla_condition(SlaState(name), now), literal(name)) for name in COMPLAINT_STATES if name != CLOSED),
-        else_=literal(CLOSED),
-    )
-    month = _month_of(session, Complaint.received_at)
-    rows = session.execute(
-        select(month.label("month"), state.label("state"), func.count())
-        .where(Complaint.received_at >= datetime.combine(first, time(), now.tzinfo))
-        .group_by(month, state)
-    ).all()
-    counts: dict[date, dict[str, int]] = {}
-    for seen, name, complaints in rows:
-        seen = seen if isinstance(seen, date) else date.fromisoformat(seen)
-        counts.setdefault(seen, {})[name] = complaints
+    """Complaints received in each of the last ``months`` calendar months (this one included), by SLA state now.
+
+    One count by state per month, the months joined in one statement: each month is a range of the received-at
+    index, so no complaint's month is computed and the database sorts a month's states, not a year of complaints
+    (grouping by the month's text cost SQLite a sort of every complaint of the year)."""
     every = [_months_back(now.date(), back) for back in range(months - 1, -1, -1)]
-    return [MonthComplaints(start, tuple(counts.get(start, {}).get(name, 0) for name in COMPLAINT_STATES))
-            for start in every]  # fmt: skip
-
-
-def _month_of(session: Session, column):
-    """SQL for the first day of ``column``'s month (UTC), a date on PostgreSQL and 'YYYY-MM-01' text on SQLite."""
-    if session.get_bind().dialect.name == "sqlite":
-        return func.strftime("%Y-%m-01", column)
-    return cast(func.date_trunc("month", func.timezone("UTC", column)), Date)
+    state = sla_state_case(now, closed=CLOSED).label("state")
+    edges = [datetime.combine(start, time(), now.tzinfo) for start in (*every, _months_back(now.date(), -1))]
+    per_month = [
+        select(literal(index).label("month"), state, func.count().label("complaints"))
+        .where(Complaint.received_at >= edges[index], Complaint.received_at < edges[index + 1])
+        .group_by(state)
+        for index in range(months)
+    ]  # fmt: skip
+    counts: dict[int, dict[str, int]] = {}
+    for index, name, complaints in session.execute(union_all(*per_month)).all():
+        counts.setdefault(index, {})[name] = complaints
+    return [MonthComplaints(start, tuple(counts.get(index, {}).get(name, 0) for name in COMPLAINT_STATES))
+            for index, start in enumerate(every)]  # fmt: skip
 
 
 def _months_back(day: date, back: int) -> date:
