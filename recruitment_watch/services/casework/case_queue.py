@@ -102,16 +102,20 @@ def sla_condition(state: SlaState, now: datetime) -> ColumnElement[bool]:
     return and_(_open(), ~due_soon)
 
 
-def sla_state_case(now: datetime, *, closed: str) -> ColumnElement[str]:
-    """SQL for each complaint's SLA state name at ``now`` (``closed`` for a case no longer open), the twin of
-    ``sla_state_of`` in one CASE: each test reads a few columns of the row, in the order the states exclude one
-    another, so a count by state judges every complaint once (the three ``sla_condition`` tests judged them thrice)."""
+def sla_state_case(now: datetime) -> ColumnElement[str]:
+    """SQL for an open complaint's SLA state name at ``now`` (filter with ``open_condition``: a closed case has
+    none), the twin of ``sla_state_of`` in one CASE whose tests exclude one another in order, so a count by state
+    judges each complaint once (the three ``sla_condition`` tests judged it thrice)."""
     return case(
-        (~_open(), literal(closed)),
         (_running_due_before(now), literal(SlaState.overdue.value)),
         (_running_due_before(now + DUE_SOON), literal(SlaState.due_soon.value)),
         else_=literal(SlaState.on_track.value),
     )
+
+
+def open_condition() -> ColumnElement[bool]:
+    """SQL: the complaint is still open (it has an SLA state)."""
+    return _open()
 
 
 def running_due_dates(complaint: Complaint) -> list[datetime]:

@@ -22,7 +22,7 @@ from recruitment_watch.checks.risk import RiskWeights
 from recruitment_watch.models import Complaint, ContractTally, FeeTally, FindingTally
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, FeeCategory, Severity
 from recruitment_watch.services.access.actor import Actor
-from recruitment_watch.services.casework.case_queue import SlaState, sla_state_case
+from recruitment_watch.services.casework.case_queue import SlaState, open_condition, sla_state_case
 from recruitment_watch.services.criteria.fee_totals import NOT_RECRUITMENT_COST
 from recruitment_watch.services.errors import N_, Forbidden
 from recruitment_watch.services.oversight.finding_tally import open_by_severity
@@ -34,6 +34,7 @@ COMPLAINT_MONTHS = 12
 SEVERITIES = tuple(level.value for level in reversed(Severity))  # most severe first, as the dashboards list them
 BANDS = ("suspension_review", "watchlist", "ok")  # checks.risk.Band, most urgent first
 CLOSED = "closed"  # a complaint no longer open: no SLA state (case_queue.sla_state_of)
+EVERY = "every"  # a month's count of all its complaints, open or not
 COMPLAINT_STATES = (*(state.value for state in (SlaState.overdue, SlaState.due_soon, SlaState.on_track)), CLOSED)
 
 
@@ -188,23 +189,28 @@ def fees_by_category(*, session: Session) -> list[CategoryFees]:
 def complaints_by_month(*, session: Session, now: datetime, months: int = COMPLAINT_MONTHS) -> list[MonthComplaints]:
     """Complaints received in each of the last ``months`` calendar months (this one included), by SLA state now.
 
-    One count by state per month, the months joined in one statement: each month is a range of the received-at
-    index, so no complaint's month is computed and the database sorts a month's states, not a year of complaints
-    (grouping by the month's text cost SQLite a sort of every complaint of the year)."""
+    Per month, the open complaints counted by state and all complaints counted (the closed ones are the rest), the
+    months joined in one statement. Each month is a range of the received-at index, so no complaint's month is
+    computed and the database sorts a month's open complaints by state, not a year of complaints (grouping by the
+    month's text cost SQLite a sort of every complaint of the year), and only open complaints are judged."""
     every = [_months_back(now.date(), back) for back in range(months - 1, -1, -1)]
-    state = sla_state_case(now, closed=CLOSED).label("state")
     edges = [datetime.combine(start, time(), now.tzinfo) for start in (*every, _months_back(now.date(), -1))]
-    per_month = [
-        select(literal(index).label("month"), state, func.count().label("complaints"))
-        .where(Complaint.received_at >= edges[index], Complaint.received_at < edges[index + 1])
-        .group_by(state)
-        for index in range(months)
-    ]  # fmt: skip
+    state = sla_state_case(now).label("state")
+    statements = []
+    for index in range(months):
+        received = (Complaint.received_at >= edges[index], Complaint.received_at < edges[index + 1])
+        statements.append(select(literal(index), state, func.count()).where(*received, open_condition())
+                          .group_by(state))  # fmt: skip
+        statements.append(select(literal(index), literal(EVERY), func.count()).where(*received))
     counts: dict[int, dict[str, int]] = {}
-    for index, name, complaints in session.execute(union_all(*per_month)).all():
+    for index, name, complaints in session.execute(union_all(*statements)).all():
         counts.setdefault(index, {})[name] = complaints
-    return [MonthComplaints(start, tuple(counts.get(index, {}).get(name, 0) for name in COMPLAINT_STATES))
-            for index, start in enumerate(every)]  # fmt: skip
+    rows = []
+    for index, start in enumerate(every):
+        found = counts.get(index, {})
+        found[CLOSED] = found.get(EVERY, 0) - sum(found.get(name, 0) for name in COMPLAINT_STATES if name != CLOSED)
+        rows.append(MonthComplaints(start, tuple(found.get(name, 0) for name in COMPLAINT_STATES)))
+    return rows
 
 
 def _months_back(day: date, back: int) -> date:
