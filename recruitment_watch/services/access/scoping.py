@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlmodel import Session
 
 from recruitment_watch.models import Complaint, Contract, FeePayment, Finding
@@ -30,6 +30,12 @@ def _agency_scoped(query: Select, column: Any, actor: Actor) -> Select:
 def contracts_of(actor: Actor) -> Select:
     """Contracts the actor may read."""
     return _agency_scoped(select(Contract), Contract.agency_id, actor)
+
+
+def tallied_contracts_of(actor: Actor, tally: Any) -> Select:
+    """The sum of a contract tally's counts (``ContractTally``, ``ContractDayTally``) over the agencies whose
+    contracts the actor may read."""
+    return _agency_scoped(select(func.coalesce(func.sum(tally.contracts), 0)), tally.agency_id, actor)
 
 
 def payments_of(actor: Actor) -> Select:

@@ -15,7 +15,17 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlmodel import Session
 
-from recruitment_watch.models import Agency, Contract, ContractVersion, Employer, FeePayment, Finding, Worker
+from recruitment_watch.models import (
+    Agency,
+    Contract,
+    ContractDayTally,
+    ContractTally,
+    ContractVersion,
+    Employer,
+    FeePayment,
+    Finding,
+    Worker,
+)
 from recruitment_watch.models.vocab import SubjectType
 from recruitment_watch.services.access import scoping
 from recruitment_watch.services.access.actor import Actor
@@ -110,6 +120,34 @@ def _filtered(actor: Actor, filters: ContractFilters) -> Select:
     return query
 
 
+def _total(actor: Actor, filters: ContractFilters, session: Session, query: Select) -> int:
+    """How many contracts match: summed from the contract tallies when the filters are theirs (agency, corridor,
+    sector, deployment; or agency and submission days), counted row by row otherwise (the tallies are kept by
+    triggers on every write, so both agree; counting an agency's 100,000 contracts for each page took PostgreSQL
+    tens of milliseconds)."""
+    dated = filters.submitted_from is not None or filters.submitted_to is not None
+    narrowed = filters.origin_country or filters.destination_country or filters.sector or filters.status in STATUSES
+    if dated and narrowed:
+        return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    tally: type[ContractTally] | type[ContractDayTally] = ContractDayTally if dated else ContractTally
+    summed = scoping.tallied_contracts_of(actor, tally)
+    if filters.agency_id is not None:
+        summed = summed.where(tally.agency_id == filters.agency_id)
+    if filters.submitted_from is not None:
+        summed = summed.where(ContractDayTally.created_on >= filters.submitted_from)
+    if filters.submitted_to is not None:
+        summed = summed.where(ContractDayTally.created_on <= filters.submitted_to)
+    if filters.origin_country:
+        summed = summed.where(ContractTally.origin_country == filters.origin_country.upper())
+    if filters.destination_country:
+        summed = summed.where(ContractTally.destination_country == filters.destination_country.upper())
+    if filters.sector:
+        summed = summed.where(ContractTally.sector == filters.sector)
+    if filters.status in STATUSES:
+        summed = summed.where(ContractTally.deployed.is_(filters.status == DEPLOYED))
+    return int(session.scalar(summed) or 0)
+
+
 def _version_summary(session: Session, contract_ids: list[int]) -> dict[int, tuple[int, str | None]]:
     """Per contract of a page: how many versions, and the stage of the latest."""
     if not contract_ids:
@@ -131,7 +169,7 @@ def contract_page(
 ) -> tuple[list[ContractRow], int]:
     """One page of the contracts the actor may see, newest first, and how many match in all."""
     query = _filtered(actor, filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = _total(actor, filters, session, query)
     page = session.execute(
         query.add_columns(Agency.name, Employer.name)
         .join(Agency, Agency.id == Contract.agency_id)
