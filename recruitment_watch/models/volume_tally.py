@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
@@ -18,6 +19,9 @@ class ContractTally(SQLModel, table=True):
     """Contracts of one agency per corridor (origin → destination), sector and whether the worker was deployed."""
 
     __tablename__ = "contract_tally"
+    # Summed by corridor and sector in this order (the workspace), without a sort; the count is left out so the
+    # triggers' additions do not touch the index (migration 0024).
+    __table_args__ = (sa.Index("ix_contract_tally_corridor", "origin_country", "destination_country", "sector"),)
 
     agency_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     origin_country: str = Field(primary_key=True, max_length=2)

@@ -25,7 +25,6 @@ from recruitment_watch.services.access.actor import Actor
 from recruitment_watch.services.casework.case_queue import SlaState, open_condition, sla_state_case
 from recruitment_watch.services.criteria.fee_totals import NOT_RECRUITMENT_COST
 from recruitment_watch.services.errors import N_, Forbidden
-from recruitment_watch.services.oversight.finding_tally import open_by_severity
 from recruitment_watch.services.oversight.risk import rank_agencies
 
 TOP_CRITERIA = 15
@@ -116,9 +115,10 @@ def workspace_for(actor: Actor, *, session: Session, now: datetime, weights: Ris
         raise Forbidden(N_("The workspace shows the whole ministry's figures: inspectors and administrators only."))
     ranked = rank_agencies(session=session, on=now.date(), weights=weights, explained=False)
     sectors, corridors = contracts_by_corridor(session=session)
+    by_severity, by_criterion = open_findings(session=session)  # the ministry's: every finding, hidden ones too
     return Workspace(
-        findings_by_severity=open_by_severity(actor, session=session),
-        findings_by_criterion=open_findings_by_criterion(session=session),
+        findings_by_severity=by_severity,
+        findings_by_criterion=by_criterion,
         riskiest=[
             RiskyAgency(risk.agency_id, risk.agency_name, risk.score.points, risk.score.band, risk.score.contracts)
             for risk in ranked[:TOP_AGENCIES]
@@ -131,35 +131,41 @@ def workspace_for(actor: Actor, *, session: Session, now: datetime, weights: Ris
     )
 
 
-def open_findings_by_criterion(*, session: Session, limit: int = TOP_CRITERIA) -> list[CriterionFindings]:
-    """The ``limit`` criteria with the most open findings (ties: by id), each split by severity, from the finding
-    tally in one pass: a few hundred (criterion, severity) sums, ranked here (a join back to the tally for the top
-    criteria scanned it once per criterion)."""
+def open_findings(*, session: Session, limit: int = TOP_CRITERIA
+                  ) -> tuple[list[tuple[str, int]], list[CriterionFindings]]:  # fmt: skip
+    """Every open finding by severity (most severe first), and the ``limit`` criteria with the most open findings
+    (ties: by id) split by severity, from the finding tally in one pass: a few hundred (criterion, severity) sums,
+    ranked here (a join back to the tally for the top criteria scanned it once per criterion; the severity totals
+    are the same sums, findings of no criterion included)."""
     rows = session.execute(
         select(FindingTally.criterion_id, FindingTally.severity, func.sum(FindingTally.findings))
-        .where(FindingTally.status.in_([status.value for status in OPEN_FINDING_STATUSES]),
-               FindingTally.criterion_id.is_not(None))  # fmt: skip
+        .where(FindingTally.status.in_([status.value for status in OPEN_FINDING_STATUSES]))
         .group_by(FindingTally.criterion_id, FindingTally.severity)
     ).all()
     counts: dict[str, dict[str, int]] = {}
+    by_severity: dict[str, int] = {}
     for criterion_id, severity, findings in rows:
         if findings:
-            counts.setdefault(criterion_id, {})[severity] = int(findings)
+            by_severity[severity] = by_severity.get(severity, 0) + int(findings)
+            if criterion_id is not None:
+                counts.setdefault(criterion_id, {})[severity] = int(findings)
     top = sorted(counts, key=lambda criterion_id: (-sum(counts[criterion_id].values()), criterion_id))[:limit]
-    return [CriterionFindings(criterion_id, tuple(counts[criterion_id].get(level, 0) for level in SEVERITIES))
-            for criterion_id in top]  # fmt: skip
+    return [(level, by_severity.get(level, 0)) for level in SEVERITIES], [
+        CriterionFindings(criterion_id, tuple(counts[criterion_id].get(level, 0) for level in SEVERITIES))
+        for criterion_id in top
+    ]  # fmt: skip
 
 
 def contracts_by_corridor(*, session: Session) -> tuple[list[str], list[CorridorContracts]]:
     """Sectors (most contracts first) and contracts per corridor and sector (busiest corridor first), from the
     contract tally (a count per agency, corridor, sector and deployment: hundreds of rows, not every contract)."""
-    keys = (ContractTally.sector, ContractTally.origin_country, ContractTally.destination_country)
+    keys = (ContractTally.origin_country, ContractTally.destination_country, ContractTally.sector)  # index order
     cells = session.execute(
         select(*keys, func.sum(ContractTally.contracts)).group_by(*keys).having(func.sum(ContractTally.contracts) > 0)
     ).all()
     sector_totals: dict[str, int] = {}
     corridor_cells: dict[tuple[str, str], dict[str, int]] = {}
-    for sector, origin, destination, contracts in cells:
+    for origin, destination, sector, contracts in cells:
         contracts = int(contracts)
         sector_totals[sector] = sector_totals.get(sector, 0) + contracts
         corridor_cells.setdefault((origin, destination), {})[sector] = contracts
