@@ -9,7 +9,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import format_decimal as babel_format_decimal
 from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -23,6 +23,7 @@ LANGUAGES = {
     "hi": "हिन्दी",
 }
 DEFAULT = "en"
+TRANSLATIONS = "_translations"  # the page's catalogue, in every template's context (``template_globals``)
 
 
 def select_locale() -> str:
@@ -42,9 +43,39 @@ def text_direction(code: str) -> str:
 
 
 def template_globals() -> dict[str, object]:
-    """``lang``, ``text_direction`` and the languages offered, for every template."""
+    """``lang``, ``text_direction``, the languages offered and the page's catalogue, for every template."""
     code = str(get_locale() or DEFAULT)
-    return {"lang": code, "text_direction": text_direction(code), "languages": LANGUAGES}
+    return {"lang": code, "text_direction": text_direction(code), "languages": LANGUAGES,
+            TRANSLATIONS: get_translations()}  # fmt: skip
+
+
+def _catalogue(context: Context):
+    """The catalogue of the page being rendered: looked up once per page (when its context is made, so a forced
+    locale is honoured) instead of once per message (Flask-Babel's lookup costs about 12 µs, through three context
+    proxies and the locale; a page translates hundreds of labels). A macro imported without the page's context
+    looks it up itself."""
+    found = context.get(TRANSLATIONS)
+    return found if found is not None else get_translations()
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return _catalogue(context).ugettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return _catalogue(context).ungettext(singular, plural, n)
+
+
+@pass_context
+def _pgettext(context: Context, message_context: str, message: str) -> str:
+    return _catalogue(context).upgettext(message_context, message)
+
+
+@pass_context
+def _npgettext(context: Context, message_context: str, singular: str, plural: str, n: int) -> str:
+    return _catalogue(context).unpgettext(message_context, singular, plural, n)
 
 
 def number(value: int | float | None) -> str:
@@ -72,5 +103,8 @@ def locale_decimal(value: int | float | Decimal, locale: str, pattern: str | Non
 def init_app(app: Flask) -> None:
     """Install Flask-Babel on ``app`` (catalogues in recruitment_watch/translations)."""
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # Flask-Babel's, with the catalogue looked up once per page
+        gettext=_gettext, ngettext=_ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
+    )
     app.context_processor(template_globals)
     app.add_template_filter(page_number, "number")

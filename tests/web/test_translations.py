@@ -129,3 +129,23 @@ def test_a_signed_in_persons_language_is_kept_on_their_account_for_their_other_b
     page = other.get("/account").get_data(as_text=True)
     assert '<html lang="ne" dir="ltr">' in page
     assert "नेपाली" in page and "Everest Manpower" in page  # the organisation's name is data, not translated
+
+
+def test_templates_translate_with_the_pages_catalogue_and_honour_a_forced_language(app):
+    """Templates look the catalogue up once per page (``web.i18n``): the page's language, plural forms by the
+    language's rules, a language forced for one rendering (as the PDF reports do) and a template rendered without
+    the page's context all read the right catalogue."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ _('Sign in') }}|{{ ngettext('%(num)d contract in all.', '%(num)d contracts in all.', n) }}"
+    arabic, urdu = (_catalogue(code)["Sign in"].string for code in ("ar", "ur"))
+    with app.test_request_context("/", headers={"Accept-Language": "ar"}):
+        assert render_template_string(page, n=2) == f"{arabic}|2 عقدان إجمالًا."
+        with force_locale("ur"):
+            assert render_template_string(page, n=1).startswith(f"{urdu}|")
+        assert render_template_string(page, n=11).startswith(f"{arabic}|11 ")
+        bare = app.jinja_env.from_string("{{ _('Sign in') }}").render()  # no context processor: looked up itself
+        assert bare == arabic
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(page, n=1) == "Sign in|1 contract in all."
