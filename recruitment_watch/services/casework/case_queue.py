@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlmodel import Session
 
 from recruitment_watch.models import Agency, Complaint, Organisation, User
@@ -83,7 +83,7 @@ def _open() -> ColumnElement[bool]:
     return Complaint.status.in_([status.value for status in OPEN_COMPLAINT_STATUSES])
 
 
-def _running_due_before(moment: datetime) -> ColumnElement[bool]:
+def running_due_before(moment: datetime) -> ColumnElement[bool]:
     """A running clock (stop field unset, due date known) falls due before ``moment``."""
     return or_(
         and_(Complaint.acknowledged_at.is_(None), Complaint.ack_due_at.is_not(None), Complaint.ack_due_at < moment),
@@ -93,24 +93,13 @@ def _running_due_before(moment: datetime) -> ColumnElement[bool]:
 
 def sla_condition(state: SlaState, now: datetime) -> ColumnElement[bool]:
     """The SQL condition of one SLA state at ``now`` (the twin of ``sla_state_of``)."""
-    overdue = _running_due_before(now)
-    due_soon = _running_due_before(now + DUE_SOON)
+    overdue = running_due_before(now)
+    due_soon = running_due_before(now + DUE_SOON)
     if state is SlaState.overdue:
         return and_(_open(), overdue)
     if state is SlaState.due_soon:
         return and_(_open(), ~overdue, due_soon)
     return and_(_open(), ~due_soon)
-
-
-def sla_state_case(now: datetime) -> ColumnElement[str]:
-    """SQL for an open complaint's SLA state name at ``now`` (filter with ``open_condition``: a closed case has
-    none), the twin of ``sla_state_of`` in one CASE whose tests exclude one another in order, so a count by state
-    judges each complaint once (the three ``sla_condition`` tests judged it thrice)."""
-    return case(
-        (_running_due_before(now), literal(SlaState.overdue.value)),
-        (_running_due_before(now + DUE_SOON), literal(SlaState.due_soon.value)),
-        else_=literal(SlaState.on_track.value),
-    )
 
 
 def open_condition() -> ColumnElement[bool]:

@@ -15,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import and_, func, literal, select, union_all
 from sqlmodel import Session
 
 from recruitment_watch.checks.risk import RiskWeights
 from recruitment_watch.models import Complaint, ContractTally, FeeTally, FindingTally
 from recruitment_watch.models.vocab import OPEN_FINDING_STATUSES, FeeCategory, Severity
 from recruitment_watch.services.access.actor import Actor
-from recruitment_watch.services.casework.case_queue import SlaState, open_condition, sla_state_case
+from recruitment_watch.services.casework.case_queue import DUE_SOON, SlaState, open_condition, running_due_before
 from recruitment_watch.services.criteria.fee_totals import NOT_RECRUITMENT_COST
 from recruitment_watch.services.errors import N_, Forbidden
 from recruitment_watch.services.oversight.risk import rank_agencies
@@ -33,7 +33,6 @@ COMPLAINT_MONTHS = 12
 SEVERITIES = tuple(level.value for level in reversed(Severity))  # most severe first, as the dashboards list them
 BANDS = ("suspension_review", "watchlist", "ok")  # checks.risk.Band, most urgent first
 CLOSED = "closed"  # a complaint no longer open: no SLA state (case_queue.sla_state_of)
-EVERY = "every"  # a month's count of all its complaints, open or not
 COMPLAINT_STATES = (*(state.value for state in (SlaState.overdue, SlaState.due_soon, SlaState.on_track)), CLOSED)
 
 
@@ -195,27 +194,30 @@ def fees_by_category(*, session: Session) -> list[CategoryFees]:
 def complaints_by_month(*, session: Session, now: datetime, months: int = COMPLAINT_MONTHS) -> list[MonthComplaints]:
     """Complaints received in each of the last ``months`` calendar months (this one included), by SLA state now.
 
-    Per month, the open complaints counted by state and all complaints counted (the closed ones are the rest), the
-    months joined in one statement. Each month is a range of the received-at index, so no complaint's month is
-    computed and the database sorts a month's open complaints by state, not a year of complaints (grouping by the
-    month's text cost SQLite a sort of every complaint of the year), and only open complaints are judged."""
+    Per month one row of counts: all complaints, the open ones, the open ones with a running clock due within
+    ``DUE_SOON`` and those past due; the states are their differences (due soon: within the day but not past due;
+    on track: open and not due within the day; closed: not open), the same as ``sla_state_of`` judges each one. Each
+    month is a range of the received-at index and has no GROUP BY: no complaint's month is computed, nothing is
+    sorted (grouping by the month's text cost SQLite a sort of every complaint of the year) or hashed (PostgreSQL's
+    twelve hash aggregates, planned as one costly statement, started parallel workers slower than the work)."""
     every = [_months_back(now.date(), back) for back in range(months - 1, -1, -1)]
     edges = [datetime.combine(start, time(), now.tzinfo) for start in (*every, _months_back(now.date(), -1))]
-    state = sla_state_case(now).label("state")
-    statements = []
-    for index in range(months):
-        received = (Complaint.received_at >= edges[index], Complaint.received_at < edges[index + 1])
-        statements.append(select(literal(index), state, func.count()).where(*received, open_condition())
-                          .group_by(state))  # fmt: skip
-        statements.append(select(literal(index), literal(EVERY), func.count()).where(*received))
-    counts: dict[int, dict[str, int]] = {}
-    for index, name, complaints in session.execute(union_all(*statements)).all():
-        counts.setdefault(index, {})[name] = complaints
+    still_open = open_condition()
+    within_day = and_(still_open, running_due_before(now + DUE_SOON))
+    past_due = and_(still_open, running_due_before(now))
+    per_month = [
+        select(literal(index), func.count(), func.count().filter(still_open), func.count().filter(within_day),
+               func.count().filter(past_due))
+        .where(Complaint.received_at >= edges[index], Complaint.received_at < edges[index + 1])
+        for index in range(months)
+    ]  # fmt: skip
+    counts = {row[0]: row[1:] for row in session.execute(union_all(*per_month)).all()}
     rows = []
     for index, start in enumerate(every):
-        found = counts.get(index, {})
-        found[CLOSED] = found.get(EVERY, 0) - sum(found.get(name, 0) for name in COMPLAINT_STATES if name != CLOSED)
-        rows.append(MonthComplaints(start, tuple(found.get(name, 0) for name in COMPLAINT_STATES)))
+        total, opened, soon, late = (int(count or 0) for count in counts.get(index, (0, 0, 0, 0)))
+        by_name = {SlaState.overdue.value: late, SlaState.due_soon.value: soon - late,
+                   SlaState.on_track.value: opened - soon, CLOSED: total - opened}  # fmt: skip
+        rows.append(MonthComplaints(start, tuple(by_name[name] for name in COMPLAINT_STATES)))
     return rows
 
 
