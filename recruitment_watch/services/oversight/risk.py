@@ -83,7 +83,7 @@ def _finding_counts(session: Session, start: date, public: bool, of_agencies) ->
             of_agencies(FindingTally.agency_id),
         )
         .group_by(*keys)
-    )
+    ).all()  # fetched at once: iterating fetched the thousands of rows one call each (psycopg)
     counts: dict[int, list[CriterionCount]] = defaultdict(list)
     for agency_id, criterion_id, severity, findings in rows:
         if findings:
