@@ -12,7 +12,7 @@ from flask_login import LoginManager, UserMixin
 
 from recruitment_watch.db import get_session
 from recruitment_watch.models import User, UserSession
-from recruitment_watch.services.access.actor import Actor, actor_for_user
+from recruitment_watch.services.access.actor import Actor
 from recruitment_watch.services.accounts import login_sessions
 from recruitment_watch.services.accounts.login_sessions import SessionPolicy
 
@@ -50,12 +50,9 @@ def load_user(token: str) -> WebUser | None:
     if found is None:
         session.commit()  # an idle session ended on the way is recorded as such
         return None
-    record, user = found
-    actor = actor_for_user(user.id, session=session)
+    record, user, actor = found
     if session.dirty:
         session.commit()
-    if actor is None:
-        return None
     g.web_session_id = record.id
     return WebUser(token=token, user=user, record=record, actor=actor)
 

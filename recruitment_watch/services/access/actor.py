@@ -96,9 +96,14 @@ def actor_for_user(user_id: int, *, session: Session) -> Actor | None:
         .outerjoin(Agency, Agency.organisation_id == Organisation.id)
         .where(User.id == user_id)
     ).first()
-    if found is None or not found[0].is_active:
+    return None if found is None else person_actor(*found)
+
+
+def person_actor(user: User, organisation: Organisation, agency_id: int | None) -> Actor | None:
+    """The actor of ``user`` of ``organisation`` (whose agency is ``agency_id``, for an agency), None when the user
+    is disabled: for callers that read the three together (the sign-in check of every request)."""
+    if not user.is_active:
         return None
-    user, organisation, agency_id = found
     role = Role(user.role)
     return Actor(
         organisation_id=organisation.id,

@@ -66,6 +66,7 @@ def test_each_session_gets_its_own_token_and_resolves_to_its_person(session):
     tokens = [open_session(user, session=session, policy=POLICY), open_session(other, session=session, policy=POLICY)]
     assert tokens[0] != tokens[1]
     assert [resolve(token, session=session, policy=POLICY)[1].id for token in tokens] == [user.id, other.id]
+    assert [resolve(token, session=session, policy=POLICY)[2].user_id for token in tokens] == [user.id, other.id]
     assert resolve("not-a-token", session=session, policy=POLICY) is None
 
 
@@ -126,7 +127,7 @@ def test_the_session_of_a_disabled_person_does_not_resolve(session):
 def test_ending_one_session_keeps_its_first_reason(session):
     user = make_user(session)
     token = open_session(user, session=session, policy=POLICY)
-    row, _ = resolve(token, session=session, policy=POLICY)
+    row, _user, _actor = resolve(token, session=session, policy=POLICY)
     end(row, "logout", session=session)
     end(row, "revoked", session=session)
     assert stored_session(session, token).revoked_reason == "logout"
@@ -137,7 +138,7 @@ def test_ending_all_sessions_but_one_keeps_that_one_and_touches_nobody_else(sess
     user, other = make_user(session), make_user(session, "sam@example.org")
     mine = [open_session(user, session=session, policy=POLICY) for _ in range(3)]
     theirs = open_session(other, session=session, policy=POLICY)
-    kept, _ = resolve(mine[1], session=session, policy=POLICY)
+    kept, _user, _actor = resolve(mine[1], session=session, policy=POLICY)
 
     assert end_all(user.id, "revoked by the user", session=session, keep_id=kept.id) == 2
     assert [resolve(token, session=session, policy=POLICY) is not None for token in mine] == [False, True, False]
@@ -166,7 +167,7 @@ def test_live_sessions_are_newest_first_and_leave_out_ended_and_idle_ones(sessio
 
 def test_a_person_reaches_only_their_own_session_by_its_id(session):
     user, other = make_user(session), make_user(session, "sam@example.org")
-    row, _ = resolve(open_session(other, session=session, policy=POLICY), session=session, policy=POLICY)
+    row, _user, _actor = resolve(open_session(other, session=session, policy=POLICY), session=session, policy=POLICY)
     assert session_of(user.id, row.id, session=session) is None
     assert session_of(other.id, row.id, session=session).id == row.id
     assert session_of(other.id, row.id + 1000, session=session) is None
