@@ -49,7 +49,7 @@ def template_globals() -> dict[str, object]:
             TRANSLATIONS: get_translations()}  # fmt: skip
 
 
-def _catalogue(context: Context):
+def page_catalogue(context: Context):
     """The catalogue of the page being rendered: looked up once per page (when its context is made, so a forced
     locale is honoured) instead of once per message (Flask-Babel's lookup costs about 12 µs, through three context
     proxies and the locale; a page translates hundreds of labels). A macro imported without the page's context
@@ -60,22 +60,22 @@ def _catalogue(context: Context):
 
 @pass_context
 def _gettext(context: Context, message: str) -> str:
-    return _catalogue(context).ugettext(message)
+    return page_catalogue(context).ugettext(message)
 
 
 @pass_context
 def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
-    return _catalogue(context).ungettext(singular, plural, n)
+    return page_catalogue(context).ungettext(singular, plural, n)
 
 
 @pass_context
 def _pgettext(context: Context, message_context: str, message: str) -> str:
-    return _catalogue(context).upgettext(message_context, message)
+    return page_catalogue(context).upgettext(message_context, message)
 
 
 @pass_context
 def _npgettext(context: Context, message_context: str, singular: str, plural: str, n: int) -> str:
-    return _catalogue(context).unpgettext(message_context, singular, plural, n)
+    return page_catalogue(context).unpgettext(message_context, singular, plural, n)
 
 
 def number(value: int | float | None) -> str:

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from weakref import WeakKeyDictionary
 
 from flask import Flask
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import format_date, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from recruitment_watch.checks.risk_texts import RiskLine, english_param
-from recruitment_watch.web.i18n import DEFAULT, locale_decimal
+from recruitment_watch.web.i18n import DEFAULT, locale_decimal, page_catalogue
 
 TERMS = {
     # roles and organisation kinds
@@ -80,6 +83,23 @@ def term(value: str | None) -> str:
     return str(label) if label is not None else gettext(value)
 
 
+# A code's words per catalogue (one per language), remembered while the catalogue lives: a page shows hundreds of
+# codes and each asked Flask-Babel for the reader's catalogue anew (about 12 µs a word).
+_TERM_TEXTS: WeakKeyDictionary[object, dict[str, str]] = WeakKeyDictionary()
+
+
+@pass_context
+def page_term(context: Context, value: str | None) -> str:
+    """``term`` as a template filter, through the page's catalogue."""
+    if value is None:
+        return "—"
+    texts = _TERM_TEXTS.setdefault(page_catalogue(context), {})
+    found = texts.get(value)
+    if found is None:
+        found = texts[value] = term(value)
+    return found
+
+
 # Parameters of a risk explanation that are stored codes (a severity, a licence status): shown as their term.
 CODE_PARAMS = frozenset({"severity", "status"})
 
@@ -89,10 +109,22 @@ def explained(line: RiskLine) -> str:
     locale's digits and decimal sign with the precision the English text shows (no grouping, as the API writes
     them), its date in the locale's format, its codes as terms. Names, criterion ids and reasons are data and stay
     as they are."""
-    return gettext(line.text, **{name: _reader_param(name, value) for name, value in line.params.items()})
+    return _explained(line, get_translations(), str(get_locale() or DEFAULT))
 
 
-def _reader_param(name: str, value: object) -> object:
+@pass_context
+def page_explained(context: Context, line: RiskLine) -> str:
+    """``explained`` as a template filter, through the page's catalogue and language."""
+    return _explained(line, page_catalogue(context), context.get("lang") or str(get_locale() or DEFAULT))
+
+
+def _explained(line: RiskLine, catalogue, code: str) -> str:
+    params = {name: _reader_param(name, value, code) for name, value in line.params.items()}
+    text = catalogue.ugettext(line.text)
+    return text % params if params else text
+
+
+def _reader_param(name: str, value: object, code: str) -> object:
     if isinstance(value, date):
         return format_date(value)
     if name in CODE_PARAMS:
@@ -101,7 +133,7 @@ def _reader_param(name: str, value: object) -> object:
         return value
     digits = Decimal(english_param(name, value))  # the English text's rounding, then the locale's writing
     places = max(0, -int(digits.as_tuple().exponent))
-    return locale_decimal(digits, str(get_locale() or DEFAULT), "0" + ("." + "0" * places if places else ""))
+    return locale_decimal(digits, code, "0" + ("." + "0" * places if places else ""))
 
 
 def bdi(text: str | None) -> Markup:
@@ -112,6 +144,6 @@ def bdi(text: str | None) -> Markup:
 def init_app(app: Flask) -> None:
     """Offer the ``term`` and ``explained`` filters and ``bdi`` to the templates (the web app and the report
     process both call this)."""
-    app.add_template_filter(term, "term")
-    app.add_template_filter(explained, "explained")
+    app.add_template_filter(page_term, "term")
+    app.add_template_filter(page_explained, "explained")
     app.add_template_global(bdi)

@@ -138,14 +138,18 @@ def test_templates_translate_with_the_pages_catalogue_and_honour_a_forced_langua
     from flask import render_template_string
     from flask_babel import force_locale
 
-    page = "{{ _('Sign in') }}|{{ ngettext('%(num)d contract in all.', '%(num)d contracts in all.', n) }}"
+    page = ("{{ _('Sign in') }}|{{ ngettext('%(num)d contract in all.', '%(num)d contracts in all.', n) }}|"
+            "{{ 'critical'|term }}")  # fmt: skip
     arabic, urdu = (_catalogue(code)["Sign in"].string for code in ("ar", "ur"))
+    critical = {code: _catalogue(code)["critical"].string for code in ("ar", "ur")}
     with app.test_request_context("/", headers={"Accept-Language": "ar"}):
-        assert render_template_string(page, n=2) == f"{arabic}|2 عقدان إجمالًا."
-        with force_locale("ur"):
+        assert render_template_string(page, n=2) == f"{arabic}|2 عقدان إجمالًا.|{critical['ar']}"
+        with force_locale("ur"):  # the words of codes are remembered per catalogue, not per first reader
             assert render_template_string(page, n=1).startswith(f"{urdu}|")
+            assert render_template_string(page, n=1).endswith(f"|{critical['ur']}")
         assert render_template_string(page, n=11).startswith(f"{arabic}|11 ")
+        assert render_template_string(page, n=11).endswith(f"|{critical['ar']}")
         bare = app.jinja_env.from_string("{{ _('Sign in') }}").render()  # no context processor: looked up itself
         assert bare == arabic
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
-        assert render_template_string(page, n=1) == "Sign in|1 contract in all."
+        assert render_template_string(page, n=1) == "Sign in|1 contract in all.|critical"
