@@ -83,7 +83,7 @@ def _open() -> ColumnElement[bool]:
     return Complaint.status.in_([status.value for status in OPEN_COMPLAINT_STATUSES])
 
 
-def running_due_before(moment: datetime) -> ColumnElement[bool]:
+def running_due_before(moment: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
     """A running clock (stop field unset, due date known) falls due before ``moment``."""
     return or_(
         and_(Complaint.acknowledged_at.is_(None), Complaint.ack_due_at.is_not(None), Complaint.ack_due_at < moment),

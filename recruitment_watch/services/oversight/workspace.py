@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 
-from sqlalchemy import and_, func, literal, select, union_all
+from sqlalchemy import and_, bindparam, func, literal, select, union_all
 from sqlmodel import Session
 
 from recruitment_watch.checks.risk import RiskWeights
@@ -202,16 +203,8 @@ def complaints_by_month(*, session: Session, now: datetime, months: int = COMPLA
     twelve hash aggregates, planned as one costly statement, started parallel workers slower than the work)."""
     every = [_months_back(now.date(), back) for back in range(months - 1, -1, -1)]
     edges = [datetime.combine(start, time(), now.tzinfo) for start in (*every, _months_back(now.date(), -1))]
-    still_open = open_condition()
-    within_day = and_(still_open, running_due_before(now + DUE_SOON))
-    past_due = and_(still_open, running_due_before(now))
-    per_month = [
-        select(literal(index), func.count(), func.count().filter(still_open), func.count().filter(within_day),
-               func.count().filter(past_due))
-        .where(Complaint.received_at >= edges[index], Complaint.received_at < edges[index + 1])
-        for index in range(months)
-    ]  # fmt: skip
-    counts = {row[0]: row[1:] for row in session.execute(union_all(*per_month)).all()}
+    values = {"now": now, "soon": now + DUE_SOON, **{f"edge_{index}": edge for index, edge in enumerate(edges)}}
+    counts = {row[0]: row[1:] for row in session.execute(_months_statement(months), values).all()}
     rows = []
     for index, start in enumerate(every):
         total, opened, soon, late = (int(count or 0) for count in counts.get(index, (0, 0, 0, 0)))
@@ -219,6 +212,22 @@ def complaints_by_month(*, session: Session, now: datetime, months: int = COMPLA
                    SlaState.on_track.value: opened - soon, CLOSED: total - opened}  # fmt: skip
         rows.append(MonthComplaints(start, tuple(by_name[name] for name in COMPLAINT_STATES)))
     return rows
+
+
+@lru_cache(maxsize=4)
+def _months_statement(months: int):
+    """The statement of ``complaints_by_month``, built once with its moments as parameters (building twelve selects
+    and their cache key anew took longer than PostgreSQL took to run them)."""
+    still_open = open_condition()
+    within_day = and_(still_open, running_due_before(bindparam("soon")))
+    past_due = and_(still_open, running_due_before(bindparam("now")))
+    return union_all(*(
+        select(literal(index), func.count(), func.count().filter(still_open), func.count().filter(within_day),
+               func.count().filter(past_due))
+        .where(Complaint.received_at >= bindparam(f"edge_{index}"),
+               Complaint.received_at < bindparam(f"edge_{index + 1}"))
+        for index in range(months)
+    ))  # fmt: skip
 
 
 def _months_back(day: date, back: int) -> date:
