@@ -24,9 +24,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select, true
+from sqlalchemy import Select, bindparam, func, select, true
 from sqlmodel import Session
 
 from recruitment_watch.checks.risk import (
@@ -69,26 +70,51 @@ def window_start(on: date, weights: RiskWeights) -> date:
     return on - timedelta(days=weights.window_days)
 
 
-def _finding_counts(session: Session, start: date, public: bool, of_agencies) -> dict[int, list[CriterionCount]]:
-    month = date(start.year, start.month, 1)
+@dataclass(frozen=True)
+class _ConductStatements:
+    """What ``read_conduct`` asks, built once per shape (every agency or one corridor; public or not) with the
+    window's dates and the corridor as parameters: building these statements and their cache keys anew on every
+    request cost about as much as running them."""
+
+    agencies: Select
+    recorded: Select
+    complaints: Select
+    events: Select
+    findings: Select
+
+
+@lru_cache(maxsize=4)
+def _conduct_statements(corridor: bool, public: bool) -> _ConductStatements:
+    def of_agencies(column):
+        return column.in_(bindparam("ids", expanding=True)) if corridor else true()
+
+    listed = select(Agency.id, Agency.name, Agency.country).order_by(Agency.id)
     keys = (FindingTally.agency_id, FindingTally.criterion_id, FindingTally.severity)
-    rows = session.connection().execute(  # Core rows: thousands of plain tuples, no ORM result machinery
-        select(*keys, func.sum(FindingTally.findings))
+    return _ConductStatements(
+        agencies=listed.where(Agency.country == bindparam("country")) if corridor else listed,
+        recorded=select(ContractDayTally.agency_id, func.sum(ContractDayTally.contracts))
+        .where(ContractDayTally.created_on >= bindparam("start"), of_agencies(ContractDayTally.agency_id))
+        .group_by(ContractDayTally.agency_id),
+        complaints=select(Complaint.respondent_agency_id, func.count())
+        .where(Complaint.substantiated.is_(True), Complaint.respondent_agency_id.is_not(None),
+               Complaint.received_at >= bindparam("since"), of_agencies(Complaint.respondent_agency_id))
+        .group_by(Complaint.respondent_agency_id),
+        events=select(LicenceEventRow.agency_id, LicenceEventRow.status, LicenceEventRow.decided_on,
+                      LicenceEventRow.reason)
+        .where(LicenceEventRow.decided_on > bindparam("start"), LicenceEventRow.decided_on <= bindparam("on"),
+               of_agencies(LicenceEventRow.agency_id))
+        .order_by(LicenceEventRow.decided_on, LicenceEventRow.id),
+        findings=select(*keys, func.sum(FindingTally.findings))
         .where(
             FindingTally.agency_id.is_not(None),
             FindingTally.status.in_([status.value for status in COUNTED_FINDING_STATUSES]),
             FindingTally.severity.not_in(sorted(UNCOUNTED_SEVERITIES)),
-            FindingTally.seen_month >= month,
+            FindingTally.seen_month >= bindparam("month"),
             FindingTally.hidden.is_(False) if public else true(),
             of_agencies(FindingTally.agency_id),
         )
-        .group_by(*keys)
-    ).all()  # fetched at once: iterating fetched the thousands of rows one call each (psycopg)
-    counts: dict[int, list[CriterionCount]] = defaultdict(list)
-    for agency_id, criterion_id, severity, findings in rows:
-        if findings:
-            counts[agency_id].append(CriterionCount(criterion_id or "?", severity, int(findings)))
-    return counts
+        .group_by(*keys),
+    )  # fmt: skip
 
 
 def read_conduct(
@@ -101,38 +127,22 @@ def read_conduct(
     the agency that a worker complained).
     """
     start = window_start(on, weights)
-    listed = select(Agency.id, Agency.name, Agency.country).order_by(Agency.id)
-    agencies = session.execute(listed if country is None else listed.where(Agency.country == country)).all()
-    ids = [agency_id for agency_id, _name, _country in agencies]
-
-    def of_agencies(column):
-        return true() if country is None else column.in_(ids)
-
+    asked = _conduct_statements(country is not None, public)
+    agencies = session.execute(asked.agencies, {"country": country} if country is not None else {}).all()
+    scope = {"ids": [agency_id for agency_id, _name, _country in agencies]} if country is not None else {}
+    recorded = dict(session.execute(asked.recorded, {"start": start, **scope}).all())
     since = datetime.combine(start, time(), UTC)
-    recorded = dict(
-        session.execute(
-            select(ContractDayTally.agency_id, func.sum(ContractDayTally.contracts))
-            .where(ContractDayTally.created_on >= start, of_agencies(ContractDayTally.agency_id))
-            .group_by(ContractDayTally.agency_id)
-        ).all()
-    )
-    complaints = dict(
-        session.execute(
-            select(Complaint.respondent_agency_id, func.count())
-            .where(Complaint.substantiated.is_(True), Complaint.respondent_agency_id.is_not(None),
-                   Complaint.received_at >= since, of_agencies(Complaint.respondent_agency_id))  # fmt: skip
-            .group_by(Complaint.respondent_agency_id)
-        ).all()
-    )
+    complaints = dict(session.execute(asked.complaints, {"since": since, **scope}).all())
     events: dict[int, list[LicenceEvent]] = defaultdict(list)
-    for agency_id, status, decided_on, reason in session.execute(
-        select(LicenceEventRow.agency_id, LicenceEventRow.status, LicenceEventRow.decided_on, LicenceEventRow.reason)
-        .where(LicenceEventRow.decided_on > start, LicenceEventRow.decided_on <= on,
-               of_agencies(LicenceEventRow.agency_id))  # fmt: skip
-        .order_by(LicenceEventRow.decided_on, LicenceEventRow.id)
-    ):
+    for agency_id, status, decided_on, reason in session.execute(asked.events, {"start": start, "on": on, **scope}):
         events[agency_id].append(LicenceEvent(status, decided_on, reason))
-    counts = _finding_counts(session, start, public, of_agencies)
+    # Core rows fetched at once: thousands of plain tuples (no ORM result machinery; iterating fetched them one call
+    # each on psycopg).
+    rows = session.connection().execute(asked.findings, {"month": date(start.year, start.month, 1), **scope}).all()
+    counts: dict[int, list[CriterionCount]] = defaultdict(list)
+    for agency_id, criterion_id, severity, findings in rows:
+        if findings:
+            counts[agency_id].append(CriterionCount(criterion_id or "?", severity, int(findings)))
     conduct = [
         AgencyConduct(agency_id, country or "?", int(recorded.get(agency_id, 0)), tuple(counts.get(agency_id, ())),
                       int(complaints.get(agency_id, 0)), tuple(events.get(agency_id, ())))  # fmt: skip
