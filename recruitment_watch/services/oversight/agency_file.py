@@ -156,9 +156,10 @@ def _findings(actor: Actor, session: Session, agency_id: int) -> tuple[list[tupl
 
 def _complaints(actor: Actor, session: Session, agency_id: int) -> tuple[list[tuple[str, int]], list[Complaint]]:
     scoped = scoping.complaints_of(actor).where(Complaint.respondent_agency_id == agency_id)
-    counted = scoped.subquery()
+    # The scoped query's conditions with only the status counted (a subquery of every complaint column cost more to
+    # build than the count took to run).
     by_status = session.execute(
-        select(counted.c.status, func.count()).group_by(counted.c.status).order_by(counted.c.status)
+        scoped.with_only_columns(Complaint.status, func.count()).group_by(Complaint.status).order_by(Complaint.status)
     ).all()
     newest = session.scalars(scoped.order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(NEWEST)).all()
     return [tuple(row) for row in by_status], list(newest)
