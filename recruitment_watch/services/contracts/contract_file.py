@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlmodel import Session
 
 from recruitment_watch.models import (
@@ -101,18 +101,25 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
-def _filtered(actor: Actor, filters: ContractFilters) -> Select:
-    query = scoping.contracts_of(actor)
+def _narrowing(filters: ContractFilters, table: Any) -> list[ColumnElement[bool]]:
+    """The filters on what a contract and the contract tally both have (agency, corridor, sector, deployment, under
+    the same column names), as conditions on ``table``."""
+    conditions = []
     if filters.agency_id is not None:
-        query = query.where(Contract.agency_id == filters.agency_id)
+        conditions.append(table.agency_id == filters.agency_id)
     if filters.origin_country:
-        query = query.where(Contract.origin_country == filters.origin_country.upper())
+        conditions.append(table.origin_country == filters.origin_country.upper())
     if filters.destination_country:
-        query = query.where(Contract.destination_country == filters.destination_country.upper())
+        conditions.append(table.destination_country == filters.destination_country.upper())
     if filters.sector:
-        query = query.where(Contract.sector == filters.sector)
+        conditions.append(table.sector == filters.sector)
     if filters.status in STATUSES:
-        query = query.where(Contract.deployed.is_(filters.status == DEPLOYED))
+        conditions.append(table.deployed.is_(filters.status == DEPLOYED))
+    return conditions
+
+
+def _filtered(actor: Actor, filters: ContractFilters) -> Select:
+    query = scoping.contracts_of(actor).where(*_narrowing(filters, Contract))
     if filters.submitted_from is not None:
         query = query.where(Contract.created_at >= _day_start(filters.submitted_from))
     if filters.submitted_to is not None:
@@ -129,22 +136,14 @@ def _total(actor: Actor, filters: ContractFilters, session: Session, query: Sele
     narrowed = filters.origin_country or filters.destination_country or filters.sector or filters.status in STATUSES
     if dated and narrowed:
         return session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    tally: type[ContractTally] | type[ContractDayTally] = ContractDayTally if dated else ContractTally
-    summed = scoping.tallied_contracts_of(actor, tally)
-    if filters.agency_id is not None:
-        summed = summed.where(tally.agency_id == filters.agency_id)
+    if not dated:
+        return int(session.scalar(scoping.tallied_contracts_of(actor, ContractTally)
+                                  .where(*_narrowing(filters, ContractTally))) or 0)  # fmt: skip
+    summed = scoping.tallied_contracts_of(actor, ContractDayTally).where(*_narrowing(filters, ContractDayTally))
     if filters.submitted_from is not None:
         summed = summed.where(ContractDayTally.created_on >= filters.submitted_from)
     if filters.submitted_to is not None:
         summed = summed.where(ContractDayTally.created_on <= filters.submitted_to)
-    if filters.origin_country:
-        summed = summed.where(ContractTally.origin_country == filters.origin_country.upper())
-    if filters.destination_country:
-        summed = summed.where(ContractTally.destination_country == filters.destination_country.upper())
-    if filters.sector:
-        summed = summed.where(ContractTally.sector == filters.sector)
-    if filters.status in STATUSES:
-        summed = summed.where(ContractTally.deployed.is_(filters.status == DEPLOYED))
     return int(session.scalar(summed) or 0)
 
 
