@@ -79,7 +79,8 @@ class QueueChoices:
     inspectors: list[tuple[int, str]]
 
 
-def _open() -> ColumnElement[bool]:
+def open_condition() -> ColumnElement[bool]:
+    """SQL: the complaint is still open (it has an SLA state)."""
     return Complaint.status.in_([status.value for status in OPEN_COMPLAINT_STATUSES])
 
 
@@ -96,15 +97,10 @@ def sla_condition(state: SlaState, now: datetime) -> ColumnElement[bool]:
     overdue = running_due_before(now)
     due_soon = running_due_before(now + DUE_SOON)
     if state is SlaState.overdue:
-        return and_(_open(), overdue)
+        return and_(open_condition(), overdue)
     if state is SlaState.due_soon:
-        return and_(_open(), ~overdue, due_soon)
-    return and_(_open(), ~due_soon)
-
-
-def open_condition() -> ColumnElement[bool]:
-    """SQL: the complaint is still open (it has an SLA state)."""
-    return _open()
+        return and_(open_condition(), ~overdue, due_soon)
+    return and_(open_condition(), ~due_soon)
 
 
 def running_due_dates(complaint: Complaint) -> list[datetime]:
